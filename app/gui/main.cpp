@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include <QApplication>
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    runlens::ui::MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

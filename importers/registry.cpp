@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "registry.h"
+
+#include "common/paths.h"
+#include "mlflow/mlflowfilestore.h"
+#include "mlflow/mlflowsqlstore.h"
+
+#include <system_error>
+
+namespace runlens::importers {
+
+const std::vector<std::unique_ptr<Importer>>& allImporters() {
+    static const auto importers = [] {
+        std::vector<std::unique_ptr<Importer>> list;
+        list.push_back(std::make_unique<MlflowSqlStoreImporter>());
+        list.push_back(std::make_unique<MlflowFileStoreImporter>());
+        return list;
+    }();
+    return importers;
+}
+
+const Importer* importerForFormat(std::string_view formatId) {
+    for (const auto& importer : allImporters()) {
+        if (importer->formatId() == formatId)
+            return importer.get();
+    }
+    return nullptr;
+}
+
+Result<const Importer*> detect(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    const std::string shown = displayPath(path);
+    if (ec || !std::filesystem::exists(status))
+        return Error{shown, {}, "no such file or directory"};
+    if (std::filesystem::is_directory(status)) {
+        std::filesystem::directory_iterator it(path, ec);
+        if (ec)
+            return Error{shown, {}, "cannot read directory: " + ec.message()};
+        if (it == std::filesystem::directory_iterator())
+            return Error{shown, {}, "the directory is empty; expected a tracker store such as an MLflow mlruns folder"};
+    }
+    const Importer* best = nullptr;
+    int bestScore = 0;
+    for (const auto& importer : allImporters()) {
+        const int score = importer->sniff(path);
+        if (score > bestScore) {
+            best = importer.get();
+            bestScore = score;
+        }
+    }
+    if (!best) {
+        std::string known;
+        for (const auto& importer : allImporters())
+            known += (known.empty() ? "" : ", ") + std::string(importer->displayName());
+        return Error{shown, {}, "not a recognised tracker store (looked for: " + known + ")"};
+    }
+    return best;
+}
+
+}  // namespace runlens::importers
