@@ -429,8 +429,12 @@ Status FileStoreReader::readRun(const fs::path& runDir, const ExperimentRecord& 
     const auto runId = yamlString(*meta, "run_id") ? yamlString(*meta, "run_id") : yamlString(*meta, "run_uuid");
     if (!runId)
         return Error{displayPath(metaPath), {}, "missing key 'run_id' (the file may be truncated)"};
-    if (!yamlString(*meta, "experiment_id"))
-        return Error{displayPath(metaPath), {}, "missing key 'experiment_id' (the file may be truncated)"};
+    // MLflow always writes these; their absence means a cut-off file, not an old version.
+    for (const char* key : {"experiment_id", "start_time", "status"}) {
+        if (!(*meta)[key])
+            return Error{
+                displayPath(metaPath), {}, std::string("missing key '") + key + "' (the file may be truncated)"};
+    }
     if (*runId != dirName)
         m_observer.warning(
             {displayPath(metaPath), {}, "run_id '" + *runId + "' differs from the folder name; using the folder name"});
