@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#include "handmadestore.h"
+#include "mainwindow.h"
+#include "testsupport.h"
+
+#include <QImage>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using runlens::ui::MainWindow;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void emptyWorkspaceSaysWhatToDo();
+    void importShowsRunsAndFilterNarrowsThem();
+    void failedImportGoesToProblemsPanel();
+    void rendersSomethingOnScreen();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    runlens::test::writeHandmadeStore(m_dir.filePath(QStringLiteral("mlruns")).toStdString());
+}
+
+void TestMainWindow::emptyWorkspaceSaysWhatToDo() {
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("empty.runlens"))));
+    window.show();
+    QCOMPARE(window.runTable()->model()->rowCount(), 0);
+    QVERIFY(!window.runTable()->isVisible());  // the empty-state page is shown instead of an empty table
+}
+
+void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("a.runlens"))));
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    window.importPaths({m_dir.filePath(QStringLiteral("mlruns"))});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    QTableView* table = window.runTable();
+    QVERIFY(table->isVisible());
+    QCOMPARE(table->model()->rowCount(), 3);
+
+    auto* filter = window.findChild<QLineEdit*>();
+    QVERIFY(filter);
+    QTest::keyClicks(filter, QStringLiteral("killed"));
+    QCOMPARE(table->model()->rowCount(), 1);
+    filter->clear();
+    QCOMPARE(table->model()->rowCount(), 3);
+
+    // Selecting a run fills the details with its params, shown as plain text.
+    table->selectRow(0);
+    auto trees = window.findChildren<QTreeWidget*>();
+    bool detailsFilled = false;
+    for (auto* tree : trees)
+        detailsFilled = detailsFilled || (tree != window.problemsList() && tree->topLevelItemCount() >= 4);
+    QVERIFY(detailsFilled);
+}
+
+void TestMainWindow::failedImportGoesToProblemsPanel() {
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("b.runlens"))));
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    const QString missing = m_dir.filePath(QStringLiteral("does-not-exist"));
+    window.importPaths({missing});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+    QTreeWidget* problems = window.problemsList();
+    QCOMPARE(problems->topLevelItemCount(), 1);
+    QCOMPARE(problems->topLevelItem(0)->text(1), missing);
+    QVERIFY(problems->topLevelItem(0)->text(3).contains(QStringLiteral("no such file")));
+    QVERIFY(problems->isVisible());
+}
+
+void TestMainWindow::rendersSomethingOnScreen() {
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("a.runlens"))));
+    window.resize(1200, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QImage image = window.grab().toImage();
+    QVERIFY(!image.isNull());
+    // Not blank: the table's text draws many distinct colours.
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 8, qPrintable(QString::number(colours.size())));
+    const QString out = QString::fromStdString((runlens::test::binaryDir() / "mainwindow.png").string());
+    QVERIFY(image.save(out));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
