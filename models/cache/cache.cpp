@@ -18,7 +18,10 @@ Result<Cache> Cache::open(const std::string& path) {
         return db.error();
     Cache cache(std::move(*db));
     // A file that is not SQLite fails here with "file is not a database".
-    if (Status s = cache.m_db.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    // 16 KiB pages: series blobs are tens of kilobytes, and fewer overflow pages make imports and reads faster.
+    // Only takes effect on a new, empty file, so it must come before WAL is switched on.
+    if (Status s = cache.m_db.exec("PRAGMA page_size = 8192; PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                                   "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;");
         !s)
         return Error{path, {}, "not a RunLens cache: " + s.error().message};
     if (Status s = cache.migrate(); !s)

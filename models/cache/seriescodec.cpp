@@ -129,31 +129,45 @@ std::vector<std::uint8_t> encode(std::span<const MetricPoint> points) {
             break;
         }
     }
-    std::vector<std::uint8_t> out;
-    out.reserve(16 + points.size() * (integral ? 12 : 18));
-    out.push_back(seriesMagic);
-    out.push_back(formatVersion);
-    out.push_back(integral ? flagIntegralTimestamps : 0);
-    putVarint(out, points.size());
-    std::int64_t previousStep = 0;
+    // Written through a raw cursor into a buffer sized for the worst case (10-byte varints), then trimmed:
+    // this runs once per point of every import.
+    std::vector<std::uint8_t> out(16 + points.size() * (10 + (integral ? 10 : 8) + 8));
+    std::uint8_t* cursor = out.data();
+    auto varint = [&cursor](std::uint64_t v) {
+        while (v >= 0x80) {
+            *cursor++ = static_cast<std::uint8_t>(v | 0x80);
+            v >>= 7;
+        }
+        *cursor++ = static_cast<std::uint8_t>(v);
+    };
+    auto fixed64 = [&cursor](std::uint64_t bits) {
+        for (int i = 0; i < 8; ++i)
+            *cursor++ = static_cast<std::uint8_t>(bits >> (8 * i));
+    };
+    *cursor++ = seriesMagic;
+    *cursor++ = formatVersion;
+    *cursor++ = integral ? flagIntegralTimestamps : 0;
+    varint(points.size());
+    std::uint64_t previousStep = 0;
     for (const MetricPoint& p : points) {
-        putVarint(out, zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(p.step) -
-                                                        static_cast<std::uint64_t>(previousStep))));
-        previousStep = p.step;
+        const auto step = static_cast<std::uint64_t>(p.step);
+        varint(zigzag(static_cast<std::int64_t>(step - previousStep)));
+        previousStep = step;
     }
     if (integral) {
         std::int64_t previous = 0;
         for (const MetricPoint& p : points) {
             const auto t = static_cast<std::int64_t>(p.timestampMs);
-            putVarint(out, zigzag(t - previous));
+            varint(zigzag(t - previous));
             previous = t;
         }
     } else {
         for (const MetricPoint& p : points)
-            putDouble(out, p.timestampMs);
+            fixed64(std::bit_cast<std::uint64_t>(p.timestampMs));
     }
     for (const MetricPoint& p : points)
-        putDouble(out, p.value);
+        fixed64(std::bit_cast<std::uint64_t>(p.value));
+    out.resize(static_cast<std::size_t>(cursor - out.data()));
     return out;
 }
 
