@@ -219,6 +219,9 @@ void MainWindow::reloadRuns() {
     m_model->setRuns(std::move(*runs));
     m_table->resizeColumnsToContents();
     m_stack->setCurrentIndex(count == 0 ? 0 : 1);
+    // Something selected from the start, so the details pane shows what it is for.
+    if (count > 0 && !m_table->selectionModel()->hasSelection())
+        m_table->selectRow(0);
     m_status->setText(tr("%n run(s) in %1", nullptr, static_cast<int>(count)).arg(workspacePath()));
 }
 

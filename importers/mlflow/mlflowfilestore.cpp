@@ -6,6 +6,7 @@
 #include "common/paths.h"
 #include "common/yamlutil.h"
 #include "mlflow/artifactroot.h"
+#include "mlflow/mlflowconventions.h"
 
 #include <algorithm>
 #include <array>
@@ -606,7 +607,8 @@ Status FileStoreReader::readRegistry() {
         }
         std::sort(model.versions.begin(), model.versions.end(),
                   [](const auto& a, const auto& b) { return a.version < b.version; });
-        m_sink.registeredModel(model);
+        if (!mlflow::isPrompt(model))
+            m_sink.registeredModel(model);
     }
     return {};
 }

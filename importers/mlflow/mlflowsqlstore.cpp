@@ -6,6 +6,7 @@
 #include "common/numbers.h"
 #include "common/paths.h"
 #include "mlflow/artifactroot.h"
+#include "mlflow/mlflowconventions.h"
 
 #include <sqlite3.h>
 
@@ -976,7 +977,8 @@ Status SqlStoreReader::readRegistry() {
             r.aliases = std::move(it->second);
         if (auto it = versions.find(key); it != versions.end())
             r.versions = std::move(it->second);
-        m_sink.registeredModel(r);
+        if (!mlflow::isPrompt(r))
+            m_sink.registeredModel(r);
     }
     if (!m->lastStatus())
         return failure(m->lastStatus());
