@@ -94,6 +94,11 @@ void fingerprintTree(const std::filesystem::path& root, Fingerprint& fp) {
                                                      ec);
     for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
         std::error_code statError;
+        if (it->is_symlink(statError)) {
+            // A link counts by where it points, so adding or breaking one is a change.
+            fp.add(it->path().lexically_relative(root).native());
+            fp.add(std::filesystem::read_symlink(it->path(), statError).native());
+        }
         if (it->is_regular_file(statError))
             fp.addFileStat(it->path(), it->path().lexically_relative(root).native());
     }

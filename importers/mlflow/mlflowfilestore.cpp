@@ -137,6 +137,8 @@ Result<std::vector<KeyFile>> listKeyFiles(const fs::path& dir, ImportObserver& o
             continue;
         }
         std::error_code typeError;
+        if (it->is_symlink(typeError) && !fs::exists(p, typeError))
+            return Error{displayPath(p), {}, "cannot read file: it is a link to a file that does not exist"};
         if (!it->is_regular_file(typeError))
             continue;
         std::string key = p.lexically_relative(dir).generic_string();

@@ -448,6 +448,9 @@ void TestMlflowFileStore::badInputLeavesCacheUnchanged_data() {
         writeFile(r / a / "params/secret", "x");
         fs::permissions(r / a / "params/secret", fs::perms::none);
     }) << QStringLiteral("params/secret") << QStringLiteral("cannot read file");
+    QTest::addRow("param file behind a broken link")
+        << Mutation([a](const fs::path& r) { fs::create_symlink("/nonexistent/value", r / a / "params/linked"); })
+        << QStringLiteral("params/linked") << QStringLiteral("cannot read file");
     QTest::addRow("empty directory") << Mutation([](const fs::path& r) {
         fs::remove_all(r);
         fs::create_directories(r);
