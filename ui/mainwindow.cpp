@@ -4,6 +4,7 @@
 #include "cache/cache.h"
 #include "cache/cachereader.h"
 #include "cache/defaultpath.h"
+#include "curveview.h"
 #include "demo.h"
 #include "importjob.h"
 #include "itemmodels/runtablemodel.h"
@@ -28,6 +29,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -76,7 +78,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showRunDetails);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        showRunDetails();
+        showSelectedCurves();
+    });
 
     m_details = new QTreeWidget;
     m_details->setHeaderLabels({tr("Field"), tr("Value")});
@@ -89,8 +94,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_filter);
     topLayout->addWidget(m_table);
+    m_curves = new CurveView;
+    m_lowerTabs = new QTabWidget;
+    m_lowerTabs->addTab(m_curves, tr("Curves"));
+    m_lowerTabs->addTab(m_details, tr("Details"));
     splitter->addWidget(top);
-    splitter->addWidget(m_details);
+    splitter->addWidget(m_lowerTabs);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
 
@@ -196,6 +205,7 @@ bool MainWindow::openWorkspace(const QString& cachePath) {
         return false;
     }
     m_cache = std::make_unique<Cache>(std::move(*cache));
+    m_curves->setWorkspace(cachePath);
     QSettings().setValue(QStringLiteral("workspace/last"), cachePath);
     setWindowTitle(tr("%1 - RunLens").arg(QFileInfo(cachePath).fileName()));
     reloadRuns();
@@ -264,6 +274,20 @@ void MainWindow::showRunDetails() {
     addGroup(tr("Parameters"), run->params);
     addGroup(tr("Tags"), run->tags);
     m_details->resizeColumnToContents(0);
+}
+
+void MainWindow::showSelectedCurves() {
+    std::vector<CurveRun> runs;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+        const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row());
+        if (!run || run->metrics.empty())
+            continue;
+        CurveRun curve{run->id, run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name), {}};
+        for (const auto& m : run->metrics)
+            curve.keys.push_back(text(m.key));
+        runs.push_back(std::move(curve));
+    }
+    m_curves->setRuns(std::move(runs));
 }
 
 void MainWindow::addProblem(const QString& severity, const Error& error) {

@@ -16,6 +16,7 @@ class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
 class QTreeWidget;
+class QTabWidget;
 class QDockWidget;
 
 namespace runlens {
@@ -26,6 +27,7 @@ class RunTableModel;
 namespace runlens::ui {
 
 class ImportJob;
+class CurveView;
 
 // The workspace window: the runs of one cache file, import with progress and a problems panel.
 class MainWindow : public QMainWindow {
@@ -42,6 +44,7 @@ public:
     bool isImporting() const;
     QTableView* runTable() const { return m_table; }
     QTreeWidget* problemsList() const { return m_problems; }
+    CurveView* curveView() const { return m_curves; }
 
 Q_SIGNALS:
     void importFinished();
@@ -55,6 +58,7 @@ private:
     void buildMenus();
     void reloadRuns();
     void showRunDetails();
+    void showSelectedCurves();
     void addProblem(const QString& severity, const Error& error);
     void onSourceFinished(const importers::ImportReport& report);
     void chooseFolderToImport();
@@ -71,6 +75,8 @@ private:
     QTableView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;
     QTreeWidget* m_details = nullptr;
+    CurveView* m_curves = nullptr;
+    QTabWidget* m_lowerTabs = nullptr;
     QTreeWidget* m_problems = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     QLabel* m_emptyText = nullptr;

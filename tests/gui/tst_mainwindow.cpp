@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
+#include "curveview.h"
 #include "handmadestore.h"
 #include "mainwindow.h"
 #include "testsupport.h"
 
+#include <QChart>
 #include <QImage>
 #include <QLineEdit>
+#include <QLineSeries>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -58,6 +61,19 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     QCOMPARE(table->model()->rowCount(), 1);
     filter->clear();
     QCOMPARE(table->model()->rowCount(), 3);
+
+    // Selecting runs overlays their curves: raw and smoothed series per run, fed whole.
+    QSignalSpy shown(window.curveView(), &runlens::ui::CurveView::curvesShown);
+    window.curveView()->setSmoothing(0.5);
+    table->selectAll();
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 10000);
+    QCOMPARE(window.curveView()->metric(), QStringLiteral("train/loss"));
+    const auto series = window.curveView()->chart()->series();
+    QCOMPARE(series.size(), 2);  // only run A has train/loss: raw + smoothed
+    auto* raw = qobject_cast<QLineSeries*>(series.front());
+    QVERIFY(raw);
+    QVERIFY(raw->count() >= 4);  // steps 1..4 each a column: finite lows and highs drawn
+    table->clearSelection();
 
     // Selecting a run fills the details with its params, shown as plain text.
     table->selectRow(0);
