@@ -12,6 +12,12 @@ namespace runlens::importers {
 
 enum class Outcome { completed, cancelled };
 
+// How an importer treats damaged input. Formats without a damage-tolerant reader ignore it.
+struct RunOptions {
+    // Keep what comes before corruption inside a file (with a warning) instead of failing the source.
+    bool lenient = false;
+};
+
 // One source format. Importers are stateless and never touch widgets: a path in, records into a sink.
 class Importer {
 public:
@@ -28,6 +34,12 @@ public:
     // Streams the source into the sink. An Error means the source must not be committed.
     virtual Result<Outcome> run(const std::filesystem::path& path, ImportSink& sink,
                                 ImportObserver& observer) const = 0;
+    // run() with options; importSource() calls this. The default ignores the options.
+    virtual Result<Outcome> runWithOptions(const std::filesystem::path& path, ImportSink& sink,
+                                           ImportObserver& observer, const RunOptions& options) const {
+        (void)options;
+        return run(path, sink, observer);
+    }
 };
 
 }  // namespace runlens::importers

@@ -90,7 +90,9 @@ ImportReport importSource(Cache& cache, const std::filesystem::path& path, Impor
             (void)clear->bind(1, (*writer)->sourceId()).run();
     }
 
-    auto outcome = (*importer)->run(source, **writer, recorder);
+    RunOptions runOptions;
+    runOptions.lenient = options.lenient;
+    auto outcome = (*importer)->runWithOptions(source, **writer, recorder, runOptions);
     if (!outcome) {
         report.error = outcome.error();
         return finish(ImportStatus::failed);  // the writer's destructor rolls back

@@ -13,7 +13,8 @@
 namespace runlens::importers {
 
 struct ImportOptions {
-    bool force = false;  // re-read every run even when fingerprints match
+    bool force = false;    // re-read every run even when fingerprints match
+    bool lenient = false;  // import the records before corruption (with a warning) instead of failing the source
 };
 
 enum class ImportStatus { imported, unchanged, failed, cancelled };

@@ -4,6 +4,9 @@
 #include "common/paths.h"
 #include "mlflow/mlflowfilestore.h"
 #include "mlflow/mlflowsqlstore.h"
+#include "wandb/wandbimporter.h"
+#include "tensorboard/tensorboardimporter.h"
+#include "lightning/lightningcsvimporter.h"
 
 #include <system_error>
 
@@ -14,6 +17,9 @@ const std::vector<std::unique_ptr<Importer>>& allImporters() {
         std::vector<std::unique_ptr<Importer>> list;
         list.push_back(std::make_unique<MlflowSqlStoreImporter>());
         list.push_back(std::make_unique<MlflowFileStoreImporter>());
+        list.push_back(std::make_unique<WandbImporter>());
+        list.push_back(std::make_unique<TensorBoardImporter>());
+        list.push_back(std::make_unique<LightningCsvImporter>());
         return list;
     }();
     return importers;

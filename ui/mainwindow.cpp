@@ -111,8 +111,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_emptyText->setTextFormat(Qt::PlainText);
     m_emptyText->setAlignment(Qt::AlignCenter);
     m_emptyText->setWordWrap(true);
-    m_emptyText->setText(tr("This workspace has no runs yet.\n\nImport an MLflow mlruns folder or an mlflow.db file "
-                            "with File > Import (Ctrl+I), or drop it onto this window."));
+    m_emptyText->setText(
+        tr("This workspace has no runs yet.\n\nImport tracker output with File > Import (Ctrl+I), or drop "
+           "it onto this window: an MLflow mlruns folder or mlflow.db, a TensorBoard log folder, a "
+           "Weights & Biases wandb folder or a Lightning logs folder."));
     emptyLayout->addWidget(m_emptyText);
     auto* buttons = new QHBoxLayout;
     auto* importButton = new QPushButton(tr("Import Folder..."));
@@ -173,7 +175,7 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     QAction* importFolder = file->addAction(tr("&Import Folder..."), this, &MainWindow::chooseFolderToImport);
     importFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    file->addAction(tr("Import &File (mlflow.db)..."), this, &MainWindow::chooseFileToImport);
+    file->addAction(tr("Import &File (mlflow.db, event file)..."), this, &MainWindow::chooseFileToImport);
     QAction* resync = file->addAction(tr("&Re-sync All Sources"), this, &MainWindow::resyncAll);
     resync->setShortcut(QKeySequence::Refresh);
     file->addSeparator();
@@ -356,15 +358,15 @@ void MainWindow::onSourceFinished(const importers::ImportReport& report) {
 }
 
 void MainWindow::chooseFolderToImport() {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Import a tracker folder (mlruns, or a folder with mlflow.db)"));
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Import a tracker folder (mlruns, TensorBoard logs, wandb, lightning_logs)"));
     if (!dir.isEmpty())
         importPaths({dir});
 }
 
 void MainWindow::chooseFileToImport() {
     const QString file = QFileDialog::getOpenFileName(this, tr("Import a tracker file"), {},
-                                                      tr("MLflow database (*.db *.sqlite);;All files (*)"));
+                                                      tr("Tracker files (*.db *.sqlite *tfevents*);;All files (*)"));
     if (!file.isEmpty())
         importPaths({file});
 }

@@ -28,10 +28,13 @@ Compare machine-learning experiments offline. Every command works on one cache f
 (a workspace): --cache FILE, else $RUNLENS_CACHE, else the default workspace in your data folder.
 
 Commands:
-  import PATH...            Import tracker output (MLflow mlruns folder or mlflow.db).
+  import PATH...            Import tracker output: MLflow (mlruns folder, mlflow.db), TensorBoard
+                            event files, Weights & Biases run folders, Lightning CSV logs.
                             Unchanged sources are skipped by fingerprint; changed ones re-read
                             only the runs that changed. Options: --force (re-read everything),
-                            --quiet (no progress), --verbose (every warning).
+                            --quiet (no progress), --verbose (every warning),
+                            --lenient (keep the records before a damaged one in
+                            TensorBoard and W&B logs instead of failing).
   ls experiments|runs|models|sources [--json]
                             List what the cache holds.
   metric RUN KEY [--csv|--json]
@@ -221,7 +224,7 @@ int commandImport(const Arguments& args, std::ostream& out, std::ostream& err, b
     if (args.positional.size() < 2)
         return usageError(err, "import needs at least one PATH");
     for (const auto& flag : args.flags) {
-        if (flag != "--force" && flag != "--quiet" && flag != "--verbose")
+        if (flag != "--force" && flag != "--quiet" && flag != "--verbose" && flag != "--lenient")
             return usageError(err, "unknown option for import: " + flag);
     }
     auto cache = openCache(args.cachePath, true);
@@ -231,6 +234,7 @@ int commandImport(const Arguments& args, std::ostream& out, std::ostream& err, b
     }
     importers::ImportOptions options;
     options.force = args.has("--force");
+    options.lenient = args.has("--lenient");
     int failures = 0;
     for (std::size_t i = 1; i < args.positional.size(); ++i) {
         const std::string& path = args.positional[i];
