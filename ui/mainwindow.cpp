@@ -7,6 +7,7 @@
 #include "curveview.h"
 #include "demo.h"
 #include "importjob.h"
+#include "itemmodels/runfilterproxymodel.h"
 #include "itemmodels/runtablemodel.h"
 
 #include <QAction>
@@ -57,16 +58,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1280, 800);
 
     m_model = new RunTableModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy = new RunFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(RunTableModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
     m_filter = new QLineEdit;
-    m_filter->setPlaceholderText(tr("Filter runs by name, experiment, status, user or id (Ctrl+F)"));
+    m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F): words, or an expression such as "
+                                    "metrics.val/loss < 0.3 and params.optim == \"adam\""));
     m_filter->setClearButtonEnabled(true);
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_filterError = new QLabel;
+    m_filterError->setTextFormat(Qt::PlainText);
+    m_filterError->setStyleSheet(QStringLiteral("color: #c0392b"));
+    m_filterError->hide();
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        const auto error = m_proxy->setFilterText(text);
+        if (error)
+            m_filterError->setText(
+                tr("Filter not applied, %1: %2")
+                    .arg(QString::fromStdString(error->position), QString::fromStdString(error->message)));
+        m_filterError->setVisible(error.has_value());
+    });
 
     m_table = new QTableView;
     m_table->setModel(m_proxy);
@@ -93,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_filter);
+    topLayout->addWidget(m_filterError);
     topLayout->addWidget(m_table);
     m_curves = new CurveView;
     m_lowerTabs = new QTabWidget;

@@ -12,7 +12,6 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
 class QStackedWidget;
 class QTableView;
 class QTreeWidget;
@@ -22,6 +21,7 @@ class QDockWidget;
 namespace runlens {
 class Cache;
 class RunTableModel;
+class RunFilterProxyModel;
 }  // namespace runlens
 
 namespace runlens::ui {
@@ -70,7 +70,8 @@ private:
 
     std::unique_ptr<Cache> m_cache;
     RunTableModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
+    RunFilterProxyModel* m_proxy = nullptr;
+    QLabel* m_filterError = nullptr;
     QStackedWidget* m_stack = nullptr;
     QTableView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;

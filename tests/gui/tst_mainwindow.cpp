@@ -6,6 +6,7 @@
 
 #include <QChart>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QSignalSpy>
@@ -60,6 +61,20 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     QTest::keyClicks(filter, QStringLiteral("killed"));
     QCOMPARE(table->model()->rowCount(), 1);
     filter->clear();
+    QCOMPARE(table->model()->rowCount(), 3);
+    // An expression filters on params and metrics; a bad one says where, and keeps the last good filter.
+    filter->setText(QStringLiteral("params.alpha == 0.5 and metrics.train/loss <= 0"));
+    QCOMPARE(table->model()->rowCount(), 1);
+    filter->setText(QStringLiteral("params.alpha == 0.5 and"));
+    QCOMPARE(table->model()->rowCount(), 1);
+    QLabel* error = nullptr;
+    for (auto* label : window.findChildren<QLabel*>())
+        if (label->text().startsWith(QStringLiteral("Filter not applied")))
+            error = label;
+    QVERIFY(error && error->isVisible());
+    QVERIFY(error->text().contains(QStringLiteral("column 24")));
+    filter->clear();
+    QVERIFY(!error->isVisible());
     QCOMPARE(table->model()->rowCount(), 3);
 
     // Selecting runs overlays their curves: raw and smoothed series per run, fed whole.
