@@ -5,6 +5,7 @@
 #include "cache/cachereader.h"
 #include "cache/defaultpath.h"
 #include "importrunner.h"
+#include "query/runfilter.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,8 +36,9 @@ Commands:
                             --quiet (no progress), --verbose (every warning),
                             --lenient (keep the records before a damaged one in
                             TensorBoard and W&B logs instead of failing).
-  ls experiments|runs|models|sources [--json]
-                            List what the cache holds.
+  ls experiments|runs|models|sources [--json] [--filter EXPRESSION]
+                            List what the cache holds. --filter keeps the runs that match,
+                            e.g. 'metrics.val/loss < 0.3 and params.optim == "adam"'.
   metric RUN KEY [--csv|--json]
                             Print every point of a metric series (step, timestamp, value).
                             RUN is the cache id or the tracker's run id.
@@ -206,6 +208,7 @@ private:
 
 struct Arguments {
     std::string cachePath;
+    std::optional<std::string> filter;
     std::vector<std::string> positional;
     std::vector<std::string> flags;
     bool has(std::string_view flag) const { return std::find(flags.begin(), flags.end(), flag) != flags.end(); }
@@ -316,6 +319,8 @@ int commandLs(const Arguments& args, std::ostream& out, std::ostream& err) {
     const std::string& what = args.positional[1];
     if (what != "experiments" && what != "runs" && what != "models" && what != "sources")
         return usageError(err, "ls needs one of: experiments, runs, models, sources (got '" + what + "')");
+    if (args.filter && what != "runs")
+        return usageError(err, "--filter applies to 'ls runs' only");
     auto cache = openCache(args.cachePath, false);
     if (!cache) {
         err << "error: " << cache.error().toString() << '\n';
@@ -384,9 +389,19 @@ int commandLs(const Arguments& args, std::ostream& out, std::ostream& err) {
         return exitOk;
     }
     if (what == "runs") {
-        auto runs = reader.runs(asJson);
+        RunFilter filter;
+        if (args.filter) {
+            auto parsed = RunFilter::parse(*args.filter);
+            if (!parsed) {
+                err << "runlens: bad --filter expression, " << parsed.error().toString() << '\n';
+                return exitUsage;
+            }
+            filter = std::move(*parsed);
+        }
+        auto runs = reader.runs(asJson || !filter.isEmpty());
         if (!runs)
             return fail(runs.error());
+        std::erase_if(*runs, [&](const RunRow& r) { return !filter.matches(r); });
         if (asJson) {
             json list = json::array();
             for (const auto& r : *runs)
@@ -544,6 +559,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
             args.cachePath = argv[++i];
         } else if (arg.starts_with("--cache=")) {
             args.cachePath = arg.substr(8);
+        } else if (arg == "--filter") {
+            if (i + 1 >= argc)
+                return usageError(err, "--filter needs an EXPRESSION");
+            args.filter = argv[++i];
+        } else if (arg.starts_with("--filter=")) {
+            args.filter = arg.substr(9);
         } else if (arg.starts_with("-") && arg.size() > 1) {
             args.flags.push_back(arg);
         } else {

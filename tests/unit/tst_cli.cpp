@@ -41,6 +41,7 @@ private Q_SLOTS:
     void usageErrorsExitTwo();
     void importReportsEachSourceAndFailsOnAnyError();
     void lsRunsJsonContract();
+    void lsRunsFilter();
     void lsModelsJsonContract();
     void metricCsvAndJson();
     void missingRunOrCacheIsAClearError();
@@ -136,6 +137,24 @@ void TestCli::lsRunsJsonContract() {
         QCOMPARE(loss[QStringLiteral("min")].toString(), QStringLiteral("-Infinity"));
         QCOMPARE(loss[QStringLiteral("max")].toString(), QStringLiteral("Infinity"));
     }
+}
+
+void TestCli::lsRunsFilter() {
+    auto result = runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("ls"), QStringLiteral("runs"),
+                              QStringLiteral("--json"), QStringLiteral("--filter"),
+                              QStringLiteral("params.alpha == 0.5 and max(metrics.train/loss) > 1")});
+    QCOMPARE(result.exitCode, 0);
+    const QJsonArray runs = QJsonDocument::fromJson(result.out.toUtf8()).array();
+    QCOMPARE(runs.size(), 1);
+    QCOMPARE(runs[0].toObject()[QStringLiteral("external_id")].toString(), QLatin1String(runlens::test::runA));
+    auto text = runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("ls"), QStringLiteral("runs"),
+                            QStringLiteral("--filter=status == FAILED")});
+    QCOMPARE(text.exitCode, 0);
+    QCOMPARE(text.out.count(QLatin1Char('\n')), 2);  // header and the failed run
+    auto bad = runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("ls"), QStringLiteral("runs"),
+                           QStringLiteral("--filter"), QStringLiteral("metrics.loss <")});
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(QStringLiteral("column 15: expected a value after '<'")), qPrintable(bad.err));
 }
 
 void TestCli::lsModelsJsonContract() {
