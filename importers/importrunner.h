@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "archive/safeextract.h"
 #include "cache/cache.h"
 #include "error.h"
 #include "importsink.h"
@@ -15,6 +16,8 @@ namespace runlens::importers {
 struct ImportOptions {
     bool force = false;    // re-read every run even when fingerprints match
     bool lenient = false;  // import the records before corruption (with a warning) instead of failing the source
+    archive::ExtractLimits archiveLimits;  // for sources that are archives (zip, tar, tar.gz, ...)
+    std::filesystem::path extractTo;       // parent of the temporary extraction folder; empty = system temp folder
 };
 
 enum class ImportStatus { imported, unchanged, failed, cancelled };
@@ -35,6 +38,13 @@ struct ImportReport {
 
 // Imports one path into the cache: detects the format, checks the fingerprint, streams the source through its
 // importer inside one transaction and commits only on success. On failure or cancellation the cache is as before.
+//
+// A regular file that no importer claims but libarchive recognises by content as an archive is extracted safely
+// (archive/safeextract.h) to a temporary folder, the format is detected inside (the archive's root, or its single
+// top-level entry first), and that importer runs on it. The cache records the archive's own path with the inner
+// format ("mlflow-filestore"); the source fingerprint is the archive's size and modification time, so an unchanged
+// archive is not even opened. Extraction gives every file a new inode, so a changed archive re-reads all its runs.
+// Paths in errors and warnings name the archive followed by the path inside it.
 ImportReport importSource(Cache& cache, const std::filesystem::path& path, ImportObserver& observer,
                           const ImportOptions& options = {});
 

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "registry.h"
 
+#include "clearml/clearmlimporter.h"
+#include "comet/cometimporter.h"
 #include "common/paths.h"
+#include "dvc/dvcimporter.h"
+#include "generic/genericmetricsimporter.h"
+#include "kubeflow/kubeflowimporter.h"
+#include "lightning/lightningcsvimporter.h"
 #include "mlflow/mlflowfilestore.h"
 #include "mlflow/mlflowsqlstore.h"
-#include "wandb/wandbimporter.h"
 #include "tensorboard/tensorboardimporter.h"
-#include "lightning/lightningcsvimporter.h"
+#include "wandb/wandbimporter.h"
 
 #include <system_error>
 
@@ -20,6 +25,11 @@ const std::vector<std::unique_ptr<Importer>>& allImporters() {
         list.push_back(std::make_unique<WandbImporter>());
         list.push_back(std::make_unique<TensorBoardImporter>());
         list.push_back(std::make_unique<LightningCsvImporter>());
+        list.push_back(std::make_unique<CometImporter>());
+        list.push_back(std::make_unique<ClearmlImporter>());
+        list.push_back(std::make_unique<DvcImporter>());
+        list.push_back(std::make_unique<KubeflowImporter>());
+        list.push_back(std::make_unique<GenericMetricsImporter>());
         return list;
     }();
     return importers;

@@ -376,8 +376,10 @@ void MainWindow::chooseFolderToImport() {
 }
 
 void MainWindow::chooseFileToImport() {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Import a tracker file"), {},
-                                                      tr("Tracker files (*.db *.sqlite *tfevents*);;All files (*)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Import a tracker file"), {},
+                                     tr("Tracker files and archives (*.db *.sqlite *tfevents* *.zip *.tar *.tar.gz "
+                                        "*.tgz *.tar.xz *.tar.zst *.csv *.tsv *.jsonl *.json);;All files (*)"));
     if (!file.isEmpty())
         importPaths({file});
 }
