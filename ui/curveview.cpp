@@ -160,7 +160,7 @@ CurveView::CurveView(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
-    layout->addWidget(m_hint);
+    layout->addWidget(m_hint, 1);  // the hint takes the chart's place, so the controls stay on top
     layout->addWidget(m_view, 1);
     m_view->hide();
 

@@ -71,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_filterError->hide();
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         const auto error = m_proxy->setFilterText(text);
+        updateRunCount();
         if (error)
             m_filterError->setText(
                 tr("Filter not applied, %1: %2")
@@ -245,7 +246,7 @@ void MainWindow::reloadRuns() {
     // Something selected from the start, so the details pane shows what it is for.
     if (count > 0 && !m_table->selectionModel()->hasSelection())
         m_table->selectRow(0);
-    m_status->setText(tr("%n run(s) in %1", nullptr, static_cast<int>(count)).arg(workspacePath()));
+    updateRunCount();
 }
 
 void MainWindow::showRunDetails() {
@@ -287,6 +288,14 @@ void MainWindow::showRunDetails() {
     addGroup(tr("Parameters"), run->params);
     addGroup(tr("Tags"), run->tags);
     m_details->resizeColumnToContents(0);
+}
+
+void MainWindow::updateRunCount() {
+    const int total = m_model->rowCount();
+    const int shown = m_proxy->rowCount();
+    const QString runs = total == 1 ? tr("1 run") : tr("%1 runs").arg(total);
+    m_status->setText(shown == total ? tr("%1 in %2").arg(runs, workspacePath())
+                                     : tr("%1 of %2 shown in %3").arg(shown).arg(runs, workspacePath()));
 }
 
 void MainWindow::showSelectedCurves() {
@@ -335,7 +344,7 @@ void MainWindow::importPaths(const QStringList& paths) {
                 QString message =
                     tr("Importing %1: %2 %3/%4").arg(QFileInfo(path).fileName(), stage).arg(done).arg(total);
                 if (secondsLeft >= 0)
-                    message += tr(", about %n s left", nullptr, secondsLeft);
+                    message += tr(", about %1 s left").arg(secondsLeft);
                 m_status->setText(message);
             });
     connect(m_job, &ImportJob::sourceFinished, this, &MainWindow::onSourceFinished);
@@ -361,11 +370,12 @@ void MainWindow::onSourceFinished(const importers::ImportReport& report) {
         addProblem(tr("warning"), warning);
     if (report.error)
         addProblem(tr("error"), *report.error);
-    if (!report.warnings.empty())
-        statusBar()->showMessage(
-            tr("%1: %n warning(s), see View > Problems", nullptr, static_cast<int>(report.warnings.size()))
-                .arg(QFileInfo(text(report.path)).fileName()),
-            8000);
+    const auto warnings = static_cast<int>(report.warnings.size());
+    if (warnings > 0)
+        statusBar()->showMessage(tr("%1: %2, see View > Problems")
+                                     .arg(QFileInfo(text(report.path)).fileName(),
+                                          warnings == 1 ? tr("1 warning") : tr("%1 warnings").arg(warnings)),
+                                 8000);
 }
 
 void MainWindow::chooseFolderToImport() {

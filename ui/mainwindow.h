@@ -59,6 +59,7 @@ private:
     void reloadRuns();
     void showRunDetails();
     void showSelectedCurves();
+    void updateRunCount();
     void addProblem(const QString& severity, const Error& error);
     void onSourceFinished(const importers::ImportReport& report);
     void chooseFolderToImport();

@@ -60,6 +60,10 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     QVERIFY(filter);
     QTest::keyClicks(filter, QStringLiteral("killed"));
     QCOMPARE(table->model()->rowCount(), 1);
+    bool countShown = false;  // the status bar says how many of the runs the filter shows
+    for (auto* label : window.findChildren<QLabel*>())
+        countShown = countShown || label->text().startsWith(QStringLiteral("1 of 3 runs shown"));
+    QVERIFY(countShown);
     filter->clear();
     QCOMPARE(table->model()->rowCount(), 3);
     // An expression filters on params and metrics; a bad one says where, and keeps the last good filter.
