@@ -56,6 +56,32 @@ std::int64_t CapturingSink::pointCount() const {
     return total;
 }
 
+std::string cacheSnapshot(Cache& cache) {
+    std::string out;
+    std::vector<std::string> tables;
+    auto list = sql::Statement::prepare(
+        cache.db(), "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    if (!list)
+        return "error: " + list.error().toString();
+    while (list->step())
+        tables.push_back(list->text(0));
+    for (const auto& table : tables) {
+        auto rows = sql::Statement::prepare(cache.db(), "SELECT * FROM " + table + " ORDER BY 1, 2");
+        if (!rows)
+            return "error: " + rows.error().toString();
+        out += table;
+        out += '\n';
+        while (rows->step()) {
+            for (int c = 0; c < rows->columnCount(); ++c) {
+                out += rows->isNull(c) ? std::string("NULL") : rows->text(c);
+                out += '|';
+            }
+            out += '\n';
+        }
+    }
+    return out;
+}
+
 void copyTree(const std::filesystem::path& from, const std::filesystem::path& to) {
     std::filesystem::create_directories(to);
     std::filesystem::copy(from, to,

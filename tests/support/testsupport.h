@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "cache/cache.h"
 #include "importsink.h"
 #include "records.h"
 
@@ -70,6 +71,9 @@ public:
     }
     void warning(const Error& w) override { warnings.push_back(w); }
 };
+
+// Every row of every table of the cache as text, so a test can prove that a failed import changed nothing.
+std::string cacheSnapshot(Cache& cache);
 
 // Copies a directory tree (symlinks as links), for tests that must modify a source.
 void copyTree(const std::filesystem::path& from, const std::filesystem::path& to);

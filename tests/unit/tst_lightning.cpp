@@ -18,24 +18,7 @@ using namespace runlens;
 
 namespace {
 
-std::string cacheSnapshot(Cache& cache) {
-    std::string out;
-    for (const char* table : {"sources", "experiments", "runs", "params", "tags", "series"}) {
-        auto s = sql::Statement::prepare(cache.db(), std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
-        if (!s)
-            return "error";
-        out += table;
-        out += '\n';
-        while (s->step()) {
-            for (int c = 0; c < s->columnCount(); ++c) {
-                out += s->text(c);
-                out += '|';
-            }
-            out += '\n';
-        }
-    }
-    return out;
-}
+using runlens::test::cacheSnapshot;
 
 // Run folders and non-empty metric cells (every column except step and created_at), counted independently.
 std::pair<std::int64_t, std::int64_t> countByWalking(const fs::path& root) {

@@ -28,27 +28,7 @@ using runlens::test::writeHandmadeStore;
 
 namespace {
 
-// Every row of every table, so a test can prove a failed import changed nothing.
-std::string cacheSnapshot(Cache& cache) {
-    std::string out;
-    for (const char* table : {"sources", "experiments", "experiment_tags", "runs", "params", "tags", "series",
-                              "artifacts", "run_inputs", "logged_models", "registered_models", "model_versions",
-                              "model_aliases", "registered_model_tags", "model_version_tags"}) {
-        auto s = sql::Statement::prepare(cache.db(), std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
-        if (!s)
-            return "error";
-        out += table;
-        out += '\n';
-        while (s->step()) {
-            for (int c = 0; c < s->columnCount(); ++c) {
-                out += s->text(c);
-                out += '|';
-            }
-            out += '\n';
-        }
-    }
-    return out;
-}
+using runlens::test::cacheSnapshot;
 
 // Counts runs and metric points by walking the store independently of the importer.
 std::pair<std::int64_t, std::int64_t> countByWalking(const fs::path& caseDir) {

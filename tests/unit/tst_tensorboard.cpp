@@ -164,24 +164,7 @@ namespace tbw = runlens::test::tb;
 
 namespace {
 
-std::string cacheSnapshot(Cache& cache) {
-    std::string out;
-    for (const char* table : {"sources", "experiments", "runs", "params", "tags", "series"}) {
-        auto s = sql::Statement::prepare(cache.db(), std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
-        if (!s)
-            return "error";
-        out += table;
-        out += '\n';
-        while (s->step()) {
-            for (int c = 0; c < s->columnCount(); ++c) {
-                out += s->text(c);
-                out += '|';
-            }
-            out += '\n';
-        }
-    }
-    return out;
-}
+using runlens::test::cacheSnapshot;
 
 // Independent count of scalar points: walks TFRecord framing and the protobuf wire format by hand (no CRC check,
 // no purge), counting simple_value values and tensors of tags whose first metadata names the scalars plugin.

@@ -139,24 +139,7 @@ void writeHandmadeWandb(const fs::path& root, int exitCode = 0) {
     writeFile(dir / "files/config.yaml", "wandb_version: 1\nbatch:\n  desc: null\n  value: 64\nlr:\n  value: 0.5\n");
 }
 
-std::string cacheSnapshot(Cache& cache) {
-    std::string out;
-    for (const char* table : {"sources", "experiments", "runs", "params", "tags", "series", "artifacts"}) {
-        auto s = sql::Statement::prepare(cache.db(), std::string("SELECT * FROM ") + table + " ORDER BY 1, 2");
-        if (!s)
-            return "error";
-        out += table;
-        out += '\n';
-        while (s->step()) {
-            for (int c = 0; c < s->columnCount(); ++c) {
-                out += s->text(c);
-                out += '|';
-            }
-            out += '\n';
-        }
-    }
-    return out;
-}
+using runlens::test::cacheSnapshot;
 
 std::string tagOf(const test::CapturingSink::Run& r, const std::string& key) {
     const auto it = r.tags.find(key);
