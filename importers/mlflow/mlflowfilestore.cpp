@@ -275,7 +275,8 @@ public:
 private:
     Status readExperiment(const ExperimentInfo& info, ExperimentRecord& record);
     Status readDatasets(const fs::path& experimentDir);
-    Status readRun(const fs::path& runDir, const ExperimentRecord& experiment, const std::string& fingerprint);
+    Status readRun(const fs::path& runDir, const Result<YAML::Node>& meta, const ExperimentRecord& experiment,
+                   const std::string& fingerprint);
     Status readInputs(const fs::path& runDir);
     Status readLoggedModels(const fs::path& experimentDir, const std::string& experimentId);
     Status readRegistry();
@@ -422,10 +423,9 @@ std::optional<fs::path> FileStoreReader::artifactRoot(const fs::path& runDir, co
                                        experimentId, runId);
 }
 
-Status FileStoreReader::readRun(const fs::path& runDir, const ExperimentRecord& experiment,
-                                const std::string& fingerprint) {
+Status FileStoreReader::readRun(const fs::path& runDir, const Result<YAML::Node>& meta,
+                                const ExperimentRecord& experiment, const std::string& fingerprint) {
     const fs::path metaPath = runDir / "meta.yaml";
-    auto meta = loadYamlFile(metaPath);
     if (!meta)
         return meta.error();
     const std::string dirName = runDir.filename().string();
@@ -640,16 +640,23 @@ Result<Outcome> FileStoreReader::run() {
             const std::string runId = runDir.filename().string();
             if (!isValidUtf8(runId))
                 return Error{displayPath(runDir), {}, "the run folder name is not valid UTF-8"};
-            // The fingerprint needs the artifact location, which needs the URI: peek without a full parse.
+            // meta.yaml is parsed at most once per run: for the fingerprint when the artifacts live elsewhere (their
+            // location is in the URI), and for reading a run that changed.
+            std::optional<Result<YAML::Node>> meta;
+            auto loadMeta = [&]() -> const Result<YAML::Node>& {
+                if (!meta)
+                    meta.emplace(loadYamlFile(runDir / "meta.yaml"));
+                return *meta;
+            };
             std::string artifactUri;
             if (!isDir(runDir / "artifacts")) {
-                if (auto meta = loadYamlFile(runDir / "meta.yaml"))
-                    artifactUri = yamlString(*meta, "artifact_uri").value_or("");
+                if (const auto& parsed = loadMeta())
+                    artifactUri = yamlString(*parsed, "artifact_uri").value_or("");
             }
             const std::string fingerprint =
                 runFingerprint(runDir, artifactRoot(runDir, artifactUri, experiment.externalId, runId));
             if (!m_sink.runUnchanged(runId, fingerprint)) {
-                if (Status s = readRun(runDir, experiment, fingerprint); !s)
+                if (Status s = readRun(runDir, loadMeta(), experiment, fingerprint); !s)
                     return s.error();
             }
             if (!m_observer.progress("reading runs", done, totalRuns))

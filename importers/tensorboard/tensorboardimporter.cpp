@@ -461,21 +461,24 @@ Result<Outcome> Reader::readRun(const RunDir& run, const std::string& experiment
             const auto next = reader.next();
             if (next == tensorboard::TfRecordReader::Next::end)
                 break;
-            const std::string position = "offset " + std::to_string(reader.offset());
+            // Built only when a message needs it: this loop runs once per record.
+            const auto position = [&reader] {
+                return "offset " + std::to_string(reader.offset());
+            };
             if (next == tensorboard::TfRecordReader::Next::failed)
                 return Error{displayPath(file), {}, reader.problem()};
             if (next == tensorboard::TfRecordReader::Next::truncated) {
-                m_observer.warning({displayPath(file), position,
+                m_observer.warning({displayPath(file), position(),
                                     reader.problem() + "; the file may still be written, imported the " +
                                         std::to_string(reader.recordCount()) + " complete records before it"});
                 break;
             }
             if (next == tensorboard::TfRecordReader::Next::corrupt) {
                 if (!m_options.lenient)
-                    return Error{displayPath(file), position,
+                    return Error{displayPath(file), position(),
                                  reader.problem() + "; the source was not imported (a lenient import keeps the " +
                                      std::to_string(reader.recordCount()) + " records before the damage)"};
-                m_observer.warning({displayPath(file), position,
+                m_observer.warning({displayPath(file), position(),
                                     reader.problem() + "; lenient import kept the " +
                                         std::to_string(reader.recordCount()) + " records before it"});
                 break;
@@ -483,8 +486,8 @@ Result<Outcome> Reader::readRun(const RunDir& run, const std::string& experiment
             if (!event.ParseFromArray(reader.record().data(), static_cast<int>(reader.record().size()))) {
                 // The checksum holds, so the writer produced these bytes: not an Event at all.
                 if (!m_options.lenient)
-                    return Error{displayPath(file), position, "the record is not a TensorBoard Event"};
-                m_observer.warning({displayPath(file), position, "skipped a record that is not a TensorBoard Event"});
+                    return Error{displayPath(file), position(), "the record is not a TensorBoard Event"};
+                m_observer.warning({displayPath(file), position(), "skipped a record that is not a TensorBoard Event"});
                 continue;
             }
             if (Status s = state.event(event, file, reader.offset()); !s)
