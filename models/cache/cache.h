@@ -12,7 +12,7 @@ namespace runlens {
 // switches on WAL and foreign keys.
 class Cache {
 public:
-    static constexpr int schemaVersion = 1;
+    static constexpr int schemaVersion = 2;
 
     static Result<Cache> open(const std::string& path);
     // Opens an existing cache without creating or migrating it (for readers that must not write).

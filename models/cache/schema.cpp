@@ -163,6 +163,20 @@ CREATE TABLE model_aliases (
     PRIMARY KEY (model_id, alias)
 ) WITHOUT ROWID;
 )sql",
+        // 1 -> 2: results RunLens computes itself (evaluations of predictions files, drift reports), kept per run.
+        // Importers never write here, so re-importing a source keeps them while its runs survive.
+        R"sql(
+CREATE TABLE run_analyses (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    inputs_json TEXT NOT NULL DEFAULT '{}',
+    created_ms INTEGER NOT NULL,
+    result_json TEXT NOT NULL,
+    UNIQUE (run_id, kind, name)
+);
+)sql",
     };
     return steps;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "cache/analysisstore.h"
 #include "cache/cache.h"
 #include "cache/cachereader.h"
 #include "cache/cachewriter.h"
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void commitRemovesWhatTheSourceNoLongerHas();
     void unchangedRunsAreKeptWithoutRewriting();
     void seriesAreStoredSortedWithSummaryAndLod();
+    void analysesSurviveReimportAndGoWithTheirRun();
 };
 
 void TestCache::newCacheHasSchemaWalAndForeignKeys() {
@@ -181,6 +183,54 @@ void TestCache::seriesAreStoredSortedWithSummaryAndLod() {
     QCOMPARE(lod->levels.front().size(), 625u);
     auto missing = reader.series(run.id, "nope");
     QVERIFY(!missing.ok());
+}
+
+void TestCache::analysesSurviveReimportAndGoWithTheirRun() {
+    QTemporaryDir dir;
+    auto cache = Cache::open(dir.filePath(QStringLiteral("c.runlens")).toStdString());
+    QVERIFY(cache.ok());
+    auto importRuns = [&](const std::vector<std::string>& ids) {
+        auto writer = SourceWriter::begin(*cache, "/s", "mlflow-filestore");
+        QVERIFY(writer.ok());
+        for (const auto& id : ids) {
+            (*writer)->beginRun(makeRun(id));
+            (*writer)->endRun();
+        }
+        QVERIFY((*writer)->commit("fp-" + std::to_string(ids.size())).ok());
+    };
+    importRuns({"a", "b"});
+    CacheReader reader(*cache);
+    const auto runA = reader.findRuns("a")->front().id;
+    const auto runB = reader.findRuns("b")->front().id;
+
+    AnalysisRow row{0,
+                    runA,
+                    std::string(analysis_kind::evaluation),
+                    "preds.csv",
+                    R"({"path":"preds.csv"})",
+                    5,
+                    "{\"accuracy\":0.5}"};
+    auto first = saveAnalysis(*cache, row);
+    QVERIFY2(first.ok(), first.ok() ? "" : first.error().message.c_str());
+    row.resultJson = "{\"accuracy\":0.75}";
+    auto replaced = saveAnalysis(*cache, row);
+    QVERIFY(replaced.ok());
+    QCOMPARE(*replaced, *first);  // same run, kind and name: replaced in place
+    QVERIFY(saveAnalysis(*cache, {0, runB, std::string(analysis_kind::drift), "d", {}, 0, "{}"}).ok());
+    QVERIFY(!saveAnalysis(*cache, {0, runB, {}, "d", {}, 0, "{}"}).ok());
+
+    auto ofA = runAnalyses(*cache, runA);
+    QCOMPARE(ofA->size(), 1u);
+    QCOMPARE(ofA->front().resultJson, std::string("{\"accuracy\":0.75}"));
+    QCOMPARE(runAnalyses(*cache, runA, analysis_kind::drift)->size(), 0u);
+    QCOMPARE(analysesOfKind(*cache, analysis_kind::drift)->size(), 1u);
+    QVERIFY(analysesOfKind(*cache, analysis_kind::drift)->front().createdMs > 0);
+
+    importRuns({"a"});  // b disappears from the source: its analyses go with it, a keeps its own
+    QCOMPARE(runAnalyses(*cache, runA)->size(), 1u);
+    QCOMPARE(analysesOfKind(*cache, analysis_kind::drift)->size(), 0u);
+    QVERIFY(deleteAnalysis(*cache, *first).ok());
+    QCOMPARE(runAnalyses(*cache, runA)->size(), 0u);
 }
 
 QTEST_GUILESS_MAIN(TestCache)
