@@ -10,6 +10,7 @@
 #include "lightning/lightningcsvimporter.h"
 #include "mlflow/mlflowfilestore.h"
 #include "mlflow/mlflowsqlstore.h"
+#include "reports/reportsimporter.h"
 #include "tensorboard/tensorboardimporter.h"
 #include "wandb/wandbimporter.h"
 
@@ -30,6 +31,7 @@ const std::vector<std::unique_ptr<Importer>>& allImporters() {
         list.push_back(std::make_unique<DvcImporter>());
         list.push_back(std::make_unique<KubeflowImporter>());
         list.push_back(std::make_unique<GenericMetricsImporter>());
+        list.push_back(std::make_unique<ReportsImporter>());
         return list;
     }();
     return importers;

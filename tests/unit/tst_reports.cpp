@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT
+// Imported third-party reports: the normalisers (models/reports), the importer and the loader that rebuilds the
+// documents from the cache. Expected counts come from an independent look at the files: Qt's JSON parser where
+// the files are strict JSON, and otherwise figures read once with Python's json module (quoted in comments).
+#include "cache/cache.h"
+#include "cache/cachereader.h"
+#include "importrunner.h"
+#include "registry.h"
+#include "reports/reportformats.h"
+#include "reports/reportjson.h"
+#include "reports/reportloader.h"
+#include "reports/reportsimporter.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+
+namespace fs = std::filesystem;
+using namespace runlens;
+using nlohmann::json;
+
+namespace {
+
+const fs::path& driftCases() {
+    static const fs::path dir = test::corpusDir() / "drift-validation";
+    return dir;
+}
+
+std::string slurp(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+Result<reports::Normalised> normaliseOne(const fs::path& file) {
+    return reports::normaliseFiles({{file.string(), slurp(file)}});
+}
+
+const json* columnNamed(const json& drift, const std::string& name) {
+    for (const auto& c : drift["columns"])
+        if (c["column"] == name)
+            return &c;
+    return nullptr;
+}
+
+double metricOf(const test::CapturingSink::Run& run, const std::string& key) {
+    auto it = run.metrics.find(key);
+    return it == run.metrics.end() || it->second.empty() ? std::nan("") : it->second.front().value;
+}
+
+// GE validation results counted with Qt's JSON parser: file -> (success, evaluated, successful).
+struct GeCount {
+    bool success = false;
+    int evaluated = 0;
+    int failedChecks = 0;
+};
+std::map<std::string, GeCount> countGreatExpectations(const fs::path& root) {
+    std::map<std::string, GeCount> out;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".json" ||
+            entry.path().generic_string().find("/validations/") == std::string::npos)
+            continue;
+        QFile f(QString::fromStdString(entry.path().string()));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+        GeCount c;
+        c.success = o.value(QLatin1String("success")).toBool();
+        const QJsonArray results = o.value(QLatin1String("results")).toArray();
+        c.evaluated = static_cast<int>(results.size());
+        for (const auto& r : results)
+            c.failedChecks += r.toObject().value(QLatin1String("success")).toBool() ? 0 : 1;
+        out[entry.path().lexically_relative(root).generic_string()] = c;
+    }
+    return out;
+}
+
+}  // namespace
+
+class TestReports : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void lenientJsonAndDoubleEncoding();
+    void badJsonNamesFileAndPosition();
+    void wrongTypesNameTheJsonPath();
+    void times();
+    void evidentlyLegacyReportsAcrossVersions();
+    void evidentlyWorkspaceSnapshots();
+    void greatExpectations012();
+    void greatExpectationsValidationsOverTime();
+    void sageMakerBaselineCheckedAgainstStatistics();
+    void sageMakerViolations();
+    void tfxPipelineRoot();
+    void tfdvAnomaliesWithFindings();
+    void loaderRebuildsDocumentsFromTheCache();
+    void damagedReportLeavesCacheUnchanged();
+};
+
+void TestReports::lenientJsonAndDoubleEncoding() {
+    auto parsed = reports::parseReportJson(R"({"a": NaN, "b": [Infinity, -Infinity], "c": "NaN in text"})", "x.json");
+    QVERIFY(parsed.ok());
+    QVERIFY(std::isnan(*reports::numberOf((*parsed)["a"])));
+    QCOMPARE(*reports::numberOf((*parsed)["b"][0]), std::numeric_limits<double>::infinity());
+    QCOMPARE(*reports::numberOf((*parsed)["b"][1]), -std::numeric_limits<double>::infinity());
+    QCOMPARE((*parsed)["c"].get<std::string>(), std::string("NaN in text"));
+    // A document serialised to a string and that string written as JSON.
+    auto twice = reports::parseReportJson(R"("{\"version\": \"0.4.15\", \"metrics\": []}")", "y.json");
+    QVERIFY(twice.ok());
+    QCOMPARE((*twice)["version"].get<std::string>(), std::string("0.4.15"));
+    // A plain string that is not JSON stays a string.
+    auto plain = reports::parseReportJson(R"("hello")", "z.json");
+    QVERIFY(plain.ok());
+    QVERIFY(plain->is_string());
+}
+
+void TestReports::badJsonNamesFileAndPosition() {
+    auto empty = reports::parseReportJson("  \n", "/data/empty.json");
+    QVERIFY(!empty.ok());
+    QCOMPARE(empty.error().file, std::string("/data/empty.json"));
+    QVERIFY(empty.error().message.find("empty") != std::string::npos);
+
+    auto truncated = reports::parseReportJson("{\"success\": true,\n \"results\": [{\"a\": NaN", "/data/cut.json");
+    QVERIFY(!truncated.ok());
+    QCOMPARE(truncated.error().file, std::string("/data/cut.json"));
+    QVERIFY2(truncated.error().position.starts_with("line 2"), truncated.error().position.c_str());
+    QVERIFY(truncated.error().message.find("ends too early") != std::string::npos);
+
+    // Positions are those of the original text, not of the rewritten NaN tokens.
+    auto bad = reports::parseReportJson("[NaN, NaN, x]", "/data/bad.json");
+    QVERIFY(!bad.ok());
+    QCOMPARE(bad.error().position, std::string("line 1, column 12"));
+
+    auto badInner = reports::parseReportJson(R"("{\"version\": ")", "/data/inner.json");
+    QVERIFY(!badInner.ok());
+    QVERIFY2(badInner.error().position.starts_with("inside the JSON string"), badInner.error().position.c_str());
+
+    auto emptyFile = reports::normaliseFiles({{"/data/empty.json", ""}});
+    QVERIFY(!emptyFile.ok());
+    QCOMPARE(emptyFile.error().file, std::string("/data/empty.json"));
+}
+
+void TestReports::wrongTypesNameTheJsonPath() {
+    const std::string ge = R"({"success": "yes", "results": [], "statistics": {}, "meta": {}})";
+    auto a = reports::normaliseFiles({{"/v/ge.json", ge}});
+    QVERIFY(!a.ok());
+    QCOMPARE(a.error().file, std::string("/v/ge.json"));
+    QCOMPARE(a.error().position, std::string("success"));
+    QVERIFY(a.error().message.find("expected true or false") != std::string::npos);
+
+    const std::string ge2 = R"({"success": true, "statistics": {}, "meta": {},
+        "results": [{"success": true, "expectation_config": {"kwargs": {}}, "result": {}}]})";
+    auto b = reports::normaliseFiles({{"/v/ge2.json", ge2}});
+    QVERIFY(!b.ok());
+    QCOMPARE(b.error().position, std::string("results[0].expectation_config"));
+
+    const std::string evidently = R"({"version": "0.4.15", "timestamp": "2024-02-12 21:51:58", "metrics": [
+        {"metric": "DataDriftTable", "result": {"number_of_columns": 1, "number_of_drifted_columns": 0,
+         "dataset_drift": false, "drift_by_columns": {"age": {"column_name": "age", "column_type": "num",
+         "stattest_name": "K-S p_value", "stattest_threshold": 0.05, "drift_score": "high",
+         "drift_detected": false}}}}]})";
+    auto c = reports::normaliseFiles({{"/r/report.json", evidently}});
+    QVERIFY(!c.ok());
+    QCOMPARE(c.error().position, std::string("metrics[0].result.drift_by_columns.age.drift_score"));
+    QVERIFY(c.error().message.find("expected a number, found a string") != std::string::npos);
+
+    const std::string violations = R"({"violations": [{"feature_name": "a", "constraint_check_type": 3}]})";
+    auto d = reports::normaliseFiles({{"/m/constraint_violations.json", violations}});
+    QVERIFY(!d.ok());
+    QCOMPARE(d.error().position, std::string("violations[0].constraint_check_type"));
+
+    auto e = reports::tfdvAnomaliesDocument("baseline {\n  feature {\n    name: \"age\"\n", "/t/anomalies.pbtxt", "");
+    QVERIFY(!e.ok());
+    QCOMPARE(e.error().file, std::string("/t/anomalies.pbtxt"));
+    QVERIFY(e.error().message.find("not closed") != std::string::npos);
+}
+
+void TestReports::times() {
+    QCOMPARE(reports::parseTimeMs("2024-02-12 21:51:58.081312").value(), std::int64_t(1707774718081));
+    QCOMPARE(reports::parseTimeMs("20220323T051302.534345Z").value(), std::int64_t(1648012382534));
+    QCOMPARE(reports::parseTimeMs("2022-03-23T16:13:02.474476+11:00").value(), std::int64_t(1648012382474));
+    QCOMPARE(reports::parseTimeMs("2023-01-30T00:00:00").value(), std::int64_t(1675036800000));
+    QVERIFY(!reports::parseTimeMs("yesterday"));
+    QCOMPARE(reports::isoTime(1648012382534), std::string("2022-03-23T05:13:02.534Z"));
+}
+
+void TestReports::evidentlyLegacyReportsAcrossVersions() {
+    RUNLENS_REQUIRE_CORPUS();
+    // Python's json: 15 columns, 5 drifted (age, education-num, education, native-country, occupation), no
+    // dataset drift; Wasserstein (normed) for numeric columns, Jensen-Shannon for categorical ones.
+    const fs::path old = driftCases() / "evidently-0.4.15-double-encoded-report/data_drift_report.json";
+    const fs::path newer = driftCases() / "evidently-0.5-report-and-ui-workspace-snapshots/data_drift_report.json";
+    for (const auto& file : {old, newer}) {
+        auto n = normaliseOne(file);
+        QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
+        QCOMPARE(n->reportType, std::string(reports::report_type::evidentlyDrift));
+        QCOMPARE(n->drift.size(), std::size_t(1));
+        const json& d = n->drift.front();
+        QCOMPARE(d["verdict"].get<std::string>(), std::string("no_drift"));
+        QCOMPARE(d["columns_total"].get<int>(), 15);
+        QCOMPARE(d["columns_drifted"].get<int>(), 5);
+        QCOMPARE(d["columns"].size(), std::size_t(15));
+        QCOMPARE(d["share_drifted"].get<double>(), 5.0 / 15.0);
+        int drifted = 0;
+        for (const auto& c : d["columns"])
+            drifted += c["drift"].get<bool>() ? 1 : 0;
+        QCOMPARE(drifted, 5);
+        const json* age = columnNamed(d, "age");
+        QVERIFY(age);
+        QCOMPARE((*age)["type"].get<std::string>(), std::string("numeric"));
+        QCOMPARE((*age)["test"].get<std::string>(), std::string("wasserstein"));
+        QCOMPARE((*age)["statistic"].get<double>(), 0.18534692319042428);
+        QVERIFY((*age)["p_value"].is_null());
+        QCOMPARE((*age)["threshold"].get<double>(), 0.1);
+        QCOMPARE((*age)["histogram"]["edges"].size(), std::size_t(11));
+        QCOMPARE((*age)["histogram"]["reference"].size(), std::size_t(10));
+        // capital-loss is binned over each side's own range: no shared edges.
+        const json* loss = columnNamed(d, "capital-loss");
+        QVERIFY(loss && !loss->contains("histogram") && loss->contains("histograms"));
+        const json* workclass = columnNamed(d, "workclass");
+        QVERIFY(workclass);
+        QCOMPARE((*workclass)["test"].get<std::string>(), std::string("jensen_shannon"));
+        QCOMPARE((*workclass)["categories"]["names"].size(), std::size_t(8));
+        QCOMPARE((*workclass)["categories"]["names"][3].get<std::string>(), std::string("Private"));
+        QCOMPARE((*workclass)["categories"]["reference"][3].get<double>(), 9386.0);
+        QCOMPARE((*workclass)["categories"]["current"][3].get<double>(), 24520.0);
+        auto metric = [&](const std::string& key) {
+            for (const auto& [k, v] : n->metrics)
+                if (k == key)
+                    return v;
+            return std::nan("");
+        };
+        QCOMPARE(metric("drift.columns_drifted"), 5.0);
+        QCOMPARE(metric("drift.share_of_drifted_columns"), 5.0 / 15.0);
+    }
+    QCOMPARE(normaliseOne(old)->timeMs.value(), std::int64_t(1707774718081));
+}
+
+void TestReports::evidentlyWorkspaceSnapshots() {
+    RUNLENS_REQUIRE_CORPUS();
+    const fs::path caseDir = driftCases() / "evidently-0.5-report-and-ui-workspace-snapshots";
+    importers::ReportsImporter importer;
+    QCOMPARE(importer.sniff(caseDir), 80);
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importer.run(caseDir, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    // One Report.json, 5 Bikes snapshots, 3 classification snapshots.
+    QCOMPARE(sink.runs.size(), std::size_t(9));
+    std::map<std::string, std::string> experiments;
+    for (const auto& e : sink.experiments)
+        experiments[e.externalId] = e.name;
+    QCOMPARE(experiments["workspace/0193ca06-f5dd-784c-bd7e-50025e0712d1"], std::string("Demo project - Bikes"));
+    QCOMPARE(experiments["datascientest-workspace/0193caf1-91bb-7323-8f99-558ae1d6939b"],
+             std::string("classification_model_monitoring"));
+
+    // Python's json: the DataDriftTestPreset snapshots hold a DataDriftTable of 11 columns (3 drifted) and 12
+    // tests of which 9 succeed (workingday, hum and weekday fail); metric snapshots a DatasetDriftMetric.
+    const auto* tests = sink.findRun(
+        "workspace/0193ca06-f5dd-784c-bd7e-50025e0712d1/snapshots/0193ca07-019d-7ce3-9225-5dc3f5cc3aab.json");
+    QVERIFY(tests);
+    QCOMPARE(tests->tags.at(reports::reportTypeTag), std::string(reports::report_type::evidentlyDrift));
+    QCOMPARE(tests->record.startMs.value(), std::int64_t(1675036800000));
+    QCOMPARE(metricOf(*tests, "drift.columns_total"), 11.0);
+    QCOMPARE(metricOf(*tests, "drift.columns_drifted"), 3.0);
+    QCOMPARE(metricOf(*tests, "validation.evaluated"), 12.0);
+    QCOMPARE(metricOf(*tests, "validation.unsuccessful"), 3.0);
+    QCOMPARE(tests->artifacts.size(), std::size_t(1));
+    QVERIFY(tests->artifacts.front().content.has_value());
+    auto n = reports::normaliseFiles({{"snapshot.json", *tests->artifacts.front().content}});
+    QVERIFY(n.ok());
+    QCOMPARE(n->drift.front()["columns"].size(), std::size_t(11));
+    const json& v = n->validation.front();
+    QCOMPARE(v["results"].size(), std::size_t(12));
+    int failed = 0;
+    for (const auto& r : v["results"])
+        if (!r["success"].get<bool>()) {
+            ++failed;
+            QVERIFY(r["column"] == "workingday" || r["column"] == "hum" || r["column"] == "weekday");
+        }
+    QCOMPARE(failed, 3);
+
+    const auto* daily = sink.findRun(
+        "workspace/0193ca06-f5dd-784c-bd7e-50025e0712d1/snapshots/0193ca07-05fe-749b-b116-cad19c41666f.json");
+    QVERIFY(daily);
+    QCOMPARE(metricOf(*daily, "drift.columns_drifted"), 6.0);  // DatasetDriftMetric: 6 of 11, dataset drift
+    QCOMPARE(metricOf(*daily, "drift.dataset_drift"), 1.0);
+    QVERIFY(!std::isnan(metricOf(*daily, "regression.rmse")));
+
+    // Python's json: current accuracy 0.98, 0.92, 0.96 in file-name order.
+    const auto* first = sink.findRun("datascientest-workspace/0193caf1-91bb-7323-8f99-558ae1d6939b/snapshots/"
+                                     "0193caf1-903f-7dfc-a4ce-26a05b8e39eb.json");
+    QVERIFY(first);
+    QCOMPARE(first->tags.at(reports::reportTypeTag), std::string(reports::report_type::evidentlyClassification));
+    QCOMPARE(metricOf(*first, "classification.accuracy"), 0.98);
+    QCOMPARE(first->record.experimentExternalId,
+             std::string("datascientest-workspace/0193caf1-91bb-7323-8f99-558ae1d6939b"));
+}
+
+void TestReports::greatExpectations012() {
+    RUNLENS_REQUIRE_CORPUS();
+    const fs::path caseDir = driftCases() / "great-expectations-0.12-v2-api-kl-divergence";
+    const auto counted = countGreatExpectations(caseDir);
+    QCOMPARE(counted.size(), std::size_t(1));
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importers::ReportsImporter().run(caseDir, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    QCOMPARE(sink.runs.size(), std::size_t(1));
+    const auto& run = sink.runs.front();
+    QCOMPARE(run.record.experimentExternalId,
+             std::string("great_expectations/uncommitted/validations/pandas_penguins_data"));
+    QCOMPARE(sink.experiments.front().name, std::string("pandas_penguins_data"));
+    QCOMPARE(run.record.startMs.value(), std::int64_t(1599551434746));  // validation_time
+    QCOMPARE(metricOf(run, "validation.evaluated"), double(counted.begin()->second.evaluated));
+    QCOMPARE(metricOf(run, "validation.success_percent"), 100.0);
+    QCOMPARE(run.params.at("ge.great_expectations_version"), std::string("0.12.1"));
+    auto n = reports::normaliseFiles({{"r.json", *run.artifacts.front().content}});
+    QVERIFY(n.ok());
+    const json& v = n->validation.front();
+    QCOMPARE(v["suite"].get<std::string>(), std::string("pandas_penguins_data"));
+    QCOMPARE(v["results"].size(), std::size_t(14));
+    QCOMPARE(v["results"][0]["check"].get<std::string>(), std::string("expect_table_row_count_to_be_between"));
+    QCOMPARE(v["results"][0]["observed"].get<std::string>(), std::string("344"));
+    QVERIFY(v["results"][0]["column"].is_null());
+    QCOMPARE(v["results"][3]["column"].get<std::string>(), std::string("studyName"));
+    QCOMPARE(v["results"][3]["observed"].get<std::string>(), std::string("0 unexpected of 344 (0%)"));
+    // The KL-divergence expectation keeps its partitions in details for plotting.
+    QVERIFY(v["results"][5]["details"]["result"]["details"].contains("observed_partition"));
+}
+
+void TestReports::greatExpectationsValidationsOverTime() {
+    RUNLENS_REQUIRE_CORPUS();
+    const fs::path caseDir = driftCases() / "great-expectations-0.14-validations-over-time";
+    const auto counted = countGreatExpectations(caseDir);
+    QCOMPARE(counted.size(), std::size_t(32));
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importers::ReportsImporter().run(caseDir, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    QCOMPARE(sink.runs.size(), counted.size());
+    QCOMPARE(sink.experiments.size(), std::size_t(1));
+    QCOMPARE(sink.experiments.front().name, std::string("flowers-testing-suite"));
+    int succeeded = 0;
+    for (const auto& run : sink.runs) {
+        const auto it = counted.find(run.record.externalId);
+        QVERIFY2(it != counted.end(), run.record.externalId.c_str());
+        QCOMPARE(run.tags.at(reports::reportTypeTag), std::string("great_expectations"));
+        QCOMPARE(metricOf(run, "validation.success"), it->second.success ? 1.0 : 0.0);
+        QCOMPARE(metricOf(run, "validation.evaluated"), double(it->second.evaluated));
+        QCOMPARE(metricOf(run, "validation.unsuccessful"), double(it->second.failedChecks));
+        QVERIFY(run.record.startMs.has_value());
+        succeeded += it->second.success ? 1 : 0;
+    }
+    QCOMPARE(succeeded, 21);
+    // Runs without a run name sit under __none__; the run is named after the file then.
+    const auto* unnamed = sink.findRun("great_expectations/uncommitted/validations/flowers-testing-suite/__none__/"
+                                       "20220323T154111.399464Z/e1fbab5e562b246627f315bba8f2e2c5.json");
+    QVERIFY(unnamed);
+    QCOMPARE(unnamed->record.name, std::string("e1fbab5e562b246627f315bba8f2e2c5"));
+    // The start time is validation_time (real UTC), not run_time (local time labelled +00:00).
+    const auto* failing = sink.findRun("great_expectations/uncommitted/validations/flowers-testing-suite/"
+                                       "20220323-161302-flower-power/20220323T161302.474476Z/"
+                                       "59b121deea2a244c85e029fac98a9341.json");
+    QVERIFY(failing);
+    QCOMPARE(failing->record.startMs.value(), std::int64_t(1648012382534));
+    QCOMPARE(failing->record.name, std::string("20220323-161302-flower-power"));
+    auto n = reports::normaliseFiles({{"r.json", *failing->artifacts.front().content}});
+    QVERIFY(n.ok());
+    int failed = 0;
+    for (const auto& r : n->validation.front()["results"])
+        if (!r["success"].get<bool>()) {
+            ++failed;
+            QCOMPARE(r["check"].get<std::string>(), std::string("expect_column_values_to_be_in_set"));
+            QCOMPARE(r["column"].get<std::string>(), std::string("petal length (cm)"));
+            QVERIFY2(r["observed"].get<std::string>().find("-1") != std::string::npos,
+                     r["observed"].get<std::string>().c_str());
+        }
+    QCOMPARE(failed, 1);
+}
+
+void TestReports::sageMakerBaselineCheckedAgainstStatistics() {
+    RUNLENS_REQUIRE_CORPUS();
+    const fs::path caseDir = driftCases() / "sagemaker-model-monitor-baseline-deequ";
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importers::ReportsImporter().run(caseDir, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    QCOMPARE(sink.runs.size(), std::size_t(1));
+    const auto& run = sink.runs.front();
+    QCOMPARE(run.record.externalId, std::string("assets"));
+    QCOMPARE(run.tags.at(reports::reportTypeTag), std::string("sagemaker_model_monitor"));
+    QCOMPARE(run.artifacts.size(), std::size_t(2));
+    QCOMPARE(metricOf(run, "dataset.item_count"), 23432.0);
+    QCOMPARE(metricOf(run, "dataset.features"), 14.0);
+    // Python's json: 14 data type + 14 completeness + 9 non-negativity + 2 categorical domain checks (state and
+    // event_time have domains and categorical buckets; county has no buckets), all satisfied by the baseline.
+    QCOMPARE(metricOf(run, "validation.evaluated"), 39.0);
+    QCOMPARE(metricOf(run, "validation.unsuccessful"), 0.0);
+}
+
+void TestReports::sageMakerViolations() {
+    const fs::path caseDir = test::dataDir() / "reports/sagemaker-monitoring-schedule";
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importers::ReportsImporter().run(caseDir, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    QCOMPARE(sink.runs.size(), std::size_t(1));
+    const auto& run = sink.runs.front();
+    QCOMPARE(run.record.externalId, std::string("2024/10/28/13"));
+    QCOMPARE(run.record.experimentExternalId, std::string("sagemaker-monitoring-schedule"));
+    QCOMPARE(run.record.startMs.value(), std::int64_t(1730120400000));  // 2024-10-28T13:00:00Z from the folders
+    QCOMPARE(metricOf(run, "validation.unsuccessful"), 3.0);
+    QCOMPARE(metricOf(run, "validation.success"), 0.0);
+    QVERIFY(std::isnan(metricOf(run, "validation.evaluated")));  // a violations file does not say how many ran
+    auto n = reports::normaliseFiles({{"constraint_violations.json", *run.artifacts.front().content}});
+    QVERIFY(n.ok());
+    const json& v = n->validation.front();
+    QCOMPARE(v["results"][1]["check"].get<std::string>(), std::string("categorical_values_check"));
+    QCOMPARE(v["results"][1]["column"].get<std::string>(), std::string("state"));
+}
+
+void TestReports::tfxPipelineRoot() {
+    RUNLENS_REQUIRE_CORPUS();
+    const fs::path pipelineRoot = driftCases() / "tfx-tfdv-tfma-pipeline-root/tfx_churn_pipeline";
+    const fs::path runDir = pipelineRoot / "c4524764-165e-431d-9e1f-a716fb13625c";
+    auto detected = importers::detect(runDir);
+    QVERIFY(detected.ok());
+    QCOMPARE((*detected)->formatId(), std::string_view("data-reports"));  // not TensorBoard, despite Trainer logs
+    test::CapturingSink sink;
+    test::RecordingObserver observer;
+    auto outcome = importers::ReportsImporter().run(pipelineRoot, sink, observer);
+    QVERIFY2(outcome.ok(), outcome.ok() ? "" : outcome.error().toString().c_str());
+    QCOMPARE(sink.runs.size(), std::size_t(1));
+    const auto& run = sink.runs.front();
+    QCOMPARE(run.record.externalId, std::string("c4524764-165e-431d-9e1f-a716fb13625c"));
+    QCOMPARE(sink.experiments.front().name, std::string("tfx_churn_pipeline"));
+    QCOMPARE(run.tags.at(reports::reportTypeTag), std::string("tfdv"));
+    QCOMPARE(run.tags.at("tfx.blessed"), std::string("true"));
+    QCOMPARE(run.tags.at("tfx.infra_blessed"), std::string("true"));
+    QCOMPARE(run.artifacts.size(), std::size_t(2));  // train and eval anomalies
+    // 12 features in each split's baseline schema and no anomaly_info: 24 passing schema checks.
+    QCOMPARE(metricOf(run, "validation.evaluated"), 24.0);
+    QCOMPARE(metricOf(run, "validation.success"), 1.0);
+}
+
+void TestReports::tfdvAnomaliesWithFindings() {
+    const std::string text = R"(baseline {
+  feature { name: "age" type: INT }
+  feature { name: "country" type: BYTES }
+}
+anomaly_info {
+  key: "country"
+  value {
+    description: "Examples contain values missing from the schema: Italy (<1%)."
+    severity: ERROR
+    short_description: "Unexpected string values"
+    reason { type: ENUM_TYPE_UNEXPECTED_STRING_VALUES short_description: "Unexpected string values" }
+  }
+}
+anomaly_name_format: SERIALIZED_PATH
+)";
+    auto doc = reports::tfdvAnomaliesDocument(text, "a.pbtxt", "eval");
+    QVERIFY2(doc.ok(), doc.ok() ? "" : doc.error().toString().c_str());
+    QCOMPARE((*doc)["suite"].get<std::string>(), std::string("anomalies (eval)"));
+    QCOMPARE((*doc)["success"].get<bool>(), false);
+    QCOMPARE((*doc)["results"].size(), std::size_t(2));
+    QCOMPARE((*doc)["results"][0]["check"].get<std::string>(), std::string("ENUM_TYPE_UNEXPECTED_STRING_VALUES"));
+    QCOMPARE((*doc)["results"][0]["column"].get<std::string>(), std::string("country"));
+    QCOMPARE((*doc)["results"][1]["column"].get<std::string>(), std::string("age"));
+    QCOMPARE((*doc)["results"][1]["success"].get<bool>(), true);
+}
+
+void TestReports::loaderRebuildsDocumentsFromTheCache() {
+    RUNLENS_REQUIRE_CORPUS();
+    QTemporaryDir dir;
+    auto cache = Cache::open(dir.filePath(QStringLiteral("c.runlens")).toStdString());
+    QVERIFY(cache.ok());
+    test::RecordingObserver observer;
+    for (const char* name :
+         {"great-expectations-0.14-validations-over-time", "evidently-0.4.15-double-encoded-report"}) {
+        auto report = importers::importSource(*cache, driftCases() / name, observer);
+        QVERIFY2(report.status == importers::ImportStatus::imported,
+                 report.error ? report.error->toString().c_str() : "");
+        QCOMPARE(report.format, std::string("data-reports"));
+        QCOMPARE(importers::importSource(*cache, driftCases() / name, observer).status,
+                 importers::ImportStatus::unchanged);
+    }
+    CacheReader reader(*cache);
+    auto runs = reader.runs();
+    QVERIFY(runs.ok());
+    QCOMPARE(runs->size(), std::size_t(33));
+    int validations = 0;
+    int drifts = 0;
+    for (const auto& run : *runs) {
+        auto loaded = reports::loadRunReports(reader, run);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().toString().c_str());
+        validations += static_cast<int>(loaded->validation.size());
+        drifts += static_cast<int>(loaded->drift.size());
+        if (loaded->reportType == "evidently_drift") {
+            QCOMPARE(loaded->drift.front()["columns_drifted"].get<int>(), 5);
+            QVERIFY(loaded->drift.front()["source"]["file"].get<std::string>().ends_with("data_drift_report.json"));
+        }
+    }
+    QCOMPARE(validations, 32);
+    QCOMPARE(drifts, 1);
+}
+
+void TestReports::damagedReportLeavesCacheUnchanged() {
+    RUNLENS_REQUIRE_CORPUS();
+    QTemporaryDir dir;
+    const fs::path copy = fs::path(dir.path().toStdString()) / "ge";
+    test::copyTree(driftCases() / "great-expectations-0.12-v2-api-kl-divergence", copy);
+    auto cache = Cache::open(dir.filePath(QStringLiteral("c.runlens")).toStdString());
+    QVERIFY(cache.ok());
+    test::RecordingObserver observer;
+    QCOMPARE(importers::importSource(*cache, copy, observer).status, importers::ImportStatus::imported);
+    const std::string before = test::cacheSnapshot(*cache);
+    // Cut the validation result in half.
+    fs::path result;
+    for (const auto& e : fs::recursive_directory_iterator(copy / "great_expectations/uncommitted"))
+        if (e.is_regular_file())
+            result = e.path();
+    const std::string text = slurp(result);
+    fs::permissions(result, fs::perms::owner_write, fs::perm_options::add);
+    test::writeFile(result, text.substr(0, text.size() / 2));
+    auto report = importers::importSource(*cache, copy, observer);
+    QCOMPARE(report.status, importers::ImportStatus::failed);
+    QVERIFY(report.error.has_value());
+    QVERIFY2(report.error->file.ends_with(".json"), report.error->toString().c_str());
+    QVERIFY2(report.error->position.starts_with("line "), report.error->toString().c_str());
+    QCOMPARE(test::cacheSnapshot(*cache), before);
+}
+
+QTEST_GUILESS_MAIN(TestReports)
+#include "tst_reports.moc"
