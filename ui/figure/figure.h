@@ -90,6 +90,16 @@ private:
     QSizeF m_preferred;
 };
 
+// A view whose current picture can be exported (File > Export, Ctrl+E exports the current tab's figure).
+// Views inherit it next to QWidget; nullptr means there is nothing to export yet.
+class FigureSource {
+public:
+    virtual ~FigureSource() = default;
+    virtual std::shared_ptr<const Figure> currentFigure() const = 0;
+    // File name (without suffix) suggested in the export dialog.
+    virtual QString exportBaseName() const { return QStringLiteral("runlens-figure"); }
+};
+
 // Shows a Figure, repainted at the widget's size with the screen style.
 class FigureWidget : public QWidget {
     Q_OBJECT
