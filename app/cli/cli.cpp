@@ -6,6 +6,7 @@
 #include "cache/defaultpath.h"
 #include "importrunner.h"
 #include "query/runfilter.h"
+#include "validationcommand.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,9 @@ Commands:
   metric RUN KEY [--csv|--json]
                             Print every point of a metric series (step, timestamp, value).
                             RUN is the cache id or the tracker's run id.
+  validation RUN [--json]   Checks of an imported validation report (Great Expectations, SageMaker
+                            Model Monitor, Evidently tests, TFDV anomalies); exit 1 if one failed.
+  report RUN [--json]       Every document of an imported report (drift and validation).
 
 Options:
   --cache FILE              The cache (workspace) file to use.
@@ -584,6 +588,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
         return commandLs(args, out, err);
     if (command == "metric")
         return commandMetric(args, out, err);
+    if (command == "validation")
+        return commandValidation(args.cachePath, args.positional, args.flags, out, err);
+    if (command == "report")
+        return commandReport(args.cachePath, args.positional, args.flags, out, err);
     return usageError(err, "unknown command '" + command + "'");
 }
 

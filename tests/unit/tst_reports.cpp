@@ -4,6 +4,7 @@
 // the files are strict JSON, and otherwise figures read once with Python's json module (quoted in comments).
 #include "cache/cache.h"
 #include "cache/cachereader.h"
+#include "cli/cli.h"
 #include "importrunner.h"
 #include "registry.h"
 #include "reports/reportformats.h"
@@ -22,6 +23,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace runlens;
@@ -101,6 +103,7 @@ private Q_SLOTS:
     void tfdvAnomaliesWithFindings();
     void loaderRebuildsDocumentsFromTheCache();
     void damagedReportLeavesCacheUnchanged();
+    void commandLine();
 };
 
 void TestReports::lenientJsonAndDoubleEncoding() {
@@ -536,6 +539,52 @@ void TestReports::damagedReportLeavesCacheUnchanged() {
     QVERIFY2(report.error->file.ends_with(".json"), report.error->toString().c_str());
     QVERIFY2(report.error->position.starts_with("line "), report.error->toString().c_str());
     QCOMPARE(test::cacheSnapshot(*cache), before);
+}
+
+void TestReports::commandLine() {
+    RUNLENS_REQUIRE_CORPUS();
+    QTemporaryDir dir;
+    const std::string cachePath = dir.filePath(QStringLiteral("c.runlens")).toStdString();
+    auto runCli = [&](std::vector<std::string> args, std::string& out, std::string& err) {
+        args.insert(args.begin(), {"runlens", "--cache", cachePath});
+        std::vector<const char*> argv;
+        for (const auto& a : args)
+            argv.push_back(a.c_str());
+        std::ostringstream o;
+        std::ostringstream e;
+        const int code = cli::run(static_cast<int>(argv.size()), argv.data(), o, e, false);
+        out = o.str();
+        err = e.str();
+        return code;
+    };
+    std::string out;
+    std::string err;
+    const fs::path ge = driftCases() / "great-expectations-0.14-validations-over-time";
+    const fs::path evidently = driftCases() / "evidently-0.4.15-double-encoded-report";
+    QCOMPARE(runCli({"import", "--quiet", ge.string(), evidently.string()}, out, err), 0);
+
+    // A failing validation exits 1 and prints the failed check with its observed value.
+    const std::string failing = "great_expectations/uncommitted/validations/flowers-testing-suite/"
+                                "20220323-161302-flower-power/20220323T161302.474476Z/"
+                                "59b121deea2a244c85e029fac98a9341.json";
+    QCOMPARE(runCli({"validation", failing}, out, err), 1);
+    QVERIFY2(out.find("FAILED  9/10 passed") != std::string::npos, out.c_str());
+    QVERIFY2(out.find("FAIL    expect_column_values_to_be_in_set") != std::string::npos, out.c_str());
+    QCOMPARE(runCli({"validation", failing, "--json"}, out, err), 1);
+    const json docs = json::parse(out);
+    QCOMPARE(docs.size(), std::size_t(1));
+    QCOMPARE(docs[0]["statistics"]["unsuccessful"].get<int>(), 1);
+    QCOMPARE(docs[0]["tool"].get<std::string>(), std::string("great_expectations"));
+
+    // The Evidently report: no dataset drift (exit 0), 15 columns.
+    QCOMPARE(runCli({"report", "data_drift_report.json", "--json"}, out, err), 0);
+    const json report = json::parse(out);
+    QCOMPARE(report["report_type"].get<std::string>(), std::string("evidently_drift"));
+    QCOMPARE(report["drift"][0]["columns"].size(), std::size_t(15));
+    QCOMPARE(runCli({"validation", "data_drift_report.json"}, out, err), 1);
+    QVERIFY2(err.find("has no validation results") != std::string::npos, err.c_str());
+    QCOMPARE(runCli({"validation"}, out, err), 2);
+    QCOMPARE(runCli({"report", "data_drift_report.json", "--csv"}, out, err), 2);
 }
 
 QTEST_GUILESS_MAIN(TestReports)
