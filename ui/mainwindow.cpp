@@ -9,6 +9,7 @@
 #include "importjob.h"
 #include "itemmodels/runfilterproxymodel.h"
 #include "itemmodels/runtablemodel.h"
+#include "validation/validationview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -110,6 +111,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_lowerTabs = new QTabWidget;
     m_lowerTabs->addTab(m_curves, tr("Curves"));
     m_lowerTabs->addTab(m_details, tr("Details"));
+    auto* validation = new ValidationView;  // imported validation results of the selected runs, over time
+    m_lowerTabs->addTab(validation, tr("Validation"));
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, validation, [this, validation] {
+        std::vector<std::int64_t> ids;
+        for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+            if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+                ids.push_back(run->id);
+        validation->setRuns(m_cache ? m_cache->path() : std::string(), std::move(ids));
+    });
     splitter->addWidget(top);
     splitter->addWidget(m_lowerTabs);
     splitter->setStretchFactor(0, 3);
