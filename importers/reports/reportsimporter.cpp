@@ -4,6 +4,7 @@
 #include "common/artifactindex.h"
 #include "common/paths.h"
 #include "reports/reportformats.h"
+#include "tfmaoutput.h"
 
 #include <algorithm>
 #include <array>
@@ -365,6 +366,10 @@ private:
         KeyValues tags;
         if (run.tfx) {
             tfxBlessingTags(run.root, tags);
+            if (Status s = readTfma(run.root, *normalised, tags, artifacts); !s)
+                return s;
+            if (Status s = readTfdvSizes(run.root, *normalised); !s)
+                return s;
             if (normalised->reportType.empty())
                 normalised->reportType = reports::report_type::tfdv;
         }
@@ -403,6 +408,57 @@ private:
         for (const auto& a : artifacts)
             m_sink.artifact(a);
         m_sink.endRun();
+        return {};
+    }
+
+    // The Evaluator's TFMA metrics by slice (tfma.<metric>, tfma.<metric>/<column>=<value>), its validation
+    // verdict, and eval_config.json kept as an artifact.
+    static Status readTfma(const fs::path& runRoot, reports::Normalised& normalised, KeyValues& tags,
+                           std::vector<ArtifactRecord>& artifacts) {
+        std::error_code ec;
+        std::vector<fs::path> evaluations;
+        for (fs::directory_iterator it(runRoot / "Evaluator" / "evaluation", ec), end; !ec && it != end;
+             it.increment(ec))
+            if (it->is_directory(ec))
+                evaluations.push_back(it->path());
+        std::sort(evaluations.begin(), evaluations.end());
+        for (const auto& dir : evaluations) {
+            auto results = readTfmaEvaluation(dir);
+            if (!results)
+                return results.error();
+            for (const auto& [name, value] : results->metrics)
+                normalised.metrics.emplace_back("tfma." + name, value);
+            if (results->validationOk)
+                tags.emplace_back("tfma.validation_ok", *results->validationOk ? "true" : "false");
+            if (const fs::path config = dir / "eval_config.json"; isFile(config)) {
+                auto text = readFile(config);
+                if (!text)
+                    return text.error();
+                ArtifactRecord a;
+                a.path = config.lexically_relative(runRoot).generic_string();
+                a.size = static_cast<std::int64_t>(text->size());
+                a.kind = artifact_kind::json;
+                a.content = std::move(*text);
+                artifacts.push_back(std::move(a));
+            }
+        }
+        return {};
+    }
+
+    // StatisticsGen/statistics/<n>/<split>/stats_tfrecord: tfdv.<split>.num_examples and .features.
+    static Status readTfdvSizes(const fs::path& runRoot, reports::Normalised& normalised) {
+        std::error_code ec;
+        for (fs::recursive_directory_iterator it(runRoot / "StatisticsGen", ec), end; !ec && it != end;
+             it.increment(ec)) {
+            if (it->path().filename() != "stats_tfrecord" || !isFile(it->path()))
+                continue;
+            auto size = readTfdvSplitSize(it->path());
+            if (!size)
+                return size.error();
+            const std::string split = it->path().parent_path().filename().string();
+            normalised.metrics.emplace_back("tfdv." + split + ".num_examples", size->examples);
+            normalised.metrics.emplace_back("tfdv." + split + ".features", size->features);
+        }
         return {};
     }
 

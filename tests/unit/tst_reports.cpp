@@ -447,7 +447,32 @@ void TestReports::tfxPipelineRoot() {
     QCOMPARE(run.tags.at(reports::reportTypeTag), std::string("tfdv"));
     QCOMPARE(run.tags.at("tfx.blessed"), std::string("true"));
     QCOMPARE(run.tags.at("tfx.infra_blessed"), std::string("true"));
-    QCOMPARE(run.artifacts.size(), std::size_t(2));  // train and eval anomalies
+    QCOMPARE(run.artifacts.size(), std::size_t(3));  // train and eval anomalies, the Evaluator's eval_config.json
+    // TFMA metrics decoded by hand from the corpus file (Python, wire format): overall and per country.
+    QCOMPARE(metricOf(run, "tfma.example_count"), 1973.0);
+    QCOMPARE(metricOf(run, "tfma.binary_accuracy"), 0.8048656582832336);
+    QCOMPARE(metricOf(run, "tfma.example_count/country=Spain"), 501.0);
+    QCOMPARE(metricOf(run, "tfma.binary_accuracy/country=Germany"), 0.724609375);
+    QCOMPARE(run.tags.at("tfma.validation_ok"), std::string("true"));
+    // TFDV statistics, decoded the same way: 8,027 training examples, 12 features.
+    QCOMPARE(metricOf(run, "tfdv.train.num_examples"), 8027.0);
+    QCOMPARE(metricOf(run, "tfdv.train.features"), 12.0);
+    QVERIFY(metricOf(run, "tfdv.eval.num_examples") > 0);
+
+    // A damaged TFMA record fails the import with the file and the offset.
+    QTemporaryDir dir;
+    const fs::path copy = fs::path(dir.path().toStdString()) / "pipeline";
+    test::copyTree(pipelineRoot, copy);
+    const fs::path metricsFile = copy / "c4524764-165e-431d-9e1f-a716fb13625c/Evaluator/evaluation/33/metrics";
+    std::string bytes = slurp(metricsFile);
+    bytes[40] = static_cast<char>(bytes[40] ^ 0x55);
+    fs::permissions(metricsFile, fs::perms::owner_write, fs::perm_options::add);
+    test::writeFile(metricsFile, bytes);
+    test::CapturingSink damagedSink;
+    auto damaged = importers::ReportsImporter().run(copy, damagedSink, observer);
+    QVERIFY(!damaged.ok());
+    QVERIFY2(damaged.error().file.ends_with("Evaluator/evaluation/33/metrics"), damaged.error().toString().c_str());
+    QCOMPARE(damaged.error().position, std::string("offset 0"));
     // 12 features in each split's baseline schema and no anomaly_info: 24 passing schema checks.
     QCOMPARE(metricOf(run, "validation.evaluated"), 24.0);
     QCOMPARE(metricOf(run, "validation.success"), 1.0);
