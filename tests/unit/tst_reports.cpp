@@ -97,6 +97,7 @@ private Q_SLOTS:
     void evidentlyWorkspaceSnapshots();
     void greatExpectations012();
     void greatExpectationsValidationsOverTime();
+    void greatExpectations1xFieldNames();
     void sageMakerBaselineCheckedAgainstStatistics();
     void sageMakerViolations();
     void tfxPipelineRoot();
@@ -386,6 +387,29 @@ void TestReports::greatExpectationsValidationsOverTime() {
                      r["observed"].get<std::string>().c_str());
         }
     QCOMPARE(failed, 1);
+}
+
+void TestReports::greatExpectations1xFieldNames() {
+    // GE 1.x names the expectation "type" and the suite "suite_name"; success_percent may be null.
+    const std::string text = R"({"success": false, "suite_name": "orders", "id": "abc",
+        "statistics": {"evaluated_expectations": 2, "successful_expectations": 1, "unsuccessful_expectations": 1,
+                       "success_percent": null},
+        "meta": {"validation_time": "2025-01-02T03:04:05.000000+00:00"},
+        "results": [
+          {"success": true, "expectation_config": {"type": "expect_column_to_exist", "kwargs": {"column": "id"}},
+           "result": {}},
+          {"success": false, "expectation_config": {"type": "expect_column_pair_values_to_be_equal",
+             "kwargs": {"column_A": "a", "column_B": "b"}},
+           "result": {}, "exception_info": {"raised_exception": true, "exception_message": "no column b"}}]})";
+    auto n = reports::normaliseFiles({{"/v/orders.json", text}});
+    QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
+    const json& v = n->validation.front();
+    QCOMPARE(v["suite"].get<std::string>(), std::string("orders"));
+    QCOMPARE(v["evaluated_at"].get<std::string>(), std::string("2025-01-02T03:04:05.000Z"));
+    QCOMPARE(v["statistics"]["success_percent"].get<double>(), 50.0);
+    QCOMPARE(v["results"][0]["check"].get<std::string>(), std::string("expect_column_to_exist"));
+    QCOMPARE(v["results"][1]["column"].get<std::string>(), std::string("a, b"));
+    QCOMPARE(v["results"][1]["observed"].get<std::string>(), std::string("exception: no column b"));
 }
 
 void TestReports::sageMakerBaselineCheckedAgainstStatistics() {
