@@ -60,17 +60,22 @@ void ValidationView::setRuns(const std::string& cachePath, std::vector<std::int6
         return;
     }
     CacheReader reader(*cache);
-    auto rows = reader.runs(true);
-    if (!rows) {
-        m_message->setText(QString::fromStdString(rows.error().toString()));
-        showFigure(nullptr);
-        return;
-    }
-    const std::unordered_set<std::int64_t> wanted(runIds.begin(), runIds.end());
-    std::vector<ValidationRun> runs;
+    std::vector<RunRow> rows;
     QStringList problems;
-    for (const auto& row : *rows) {
-        if (!wanted.contains(row.id) || reports::reportTypeOf(row).empty())
+    // Only the selected runs are read, so a click stays cheap in a large workspace.
+    for (const std::int64_t id : std::unordered_set<std::int64_t>(runIds.begin(), runIds.end())) {
+        auto found = reader.findRuns(std::to_string(id));
+        if (!found) {
+            problems << QString::fromStdString(found.error().toString());
+            continue;
+        }
+        for (auto& row : found.value())
+            if (row.id == id)
+                rows.push_back(std::move(row));
+    }
+    std::vector<ValidationRun> runs;
+    for (const auto& row : rows) {
+        if (reports::reportTypeOf(row).empty())
             continue;
         auto loaded = reports::loadRunReports(reader, row);
         if (!loaded) {
