@@ -469,8 +469,13 @@ Result<Normalised> snapshot(const JsonCursor& root, const std::string& file) {
     const json& tests = suite["test_results"].value();
     if (tests.is_array() && !tests.empty()) {
         std::string suiteName = "Evidently tests";
-        if (metadata.is_object() && metadata.contains("test_presets"))
-            suiteName = valueText(metadata["test_presets"]);
+        if (metadata.is_object() && metadata.contains("test_presets") && metadata["test_presets"].is_array()) {
+            std::string presets;
+            for (const auto& p : metadata["test_presets"])
+                presets += (presets.empty() ? "" : ", ") + valueText(p);
+            if (!presets.empty())
+                suiteName = presets;
+        }
         auto doc = testsDocument(suite, suiteName, out.timeMs ? isoTime(*out.timeMs) : std::string());
         if (!doc)
             return doc.error();

@@ -281,6 +281,7 @@ void TestReports::evidentlyWorkspaceSnapshots() {
     QVERIFY(n.ok());
     QCOMPARE(n->drift.front()["columns"].size(), std::size_t(11));
     const json& v = n->validation.front();
+    QCOMPARE(v["suite"].get<std::string>(), std::string("DataDriftTestPreset"));
     QCOMPARE(v["results"].size(), std::size_t(12));
     int failed = 0;
     for (const auto& r : v["results"])
