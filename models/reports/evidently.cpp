@@ -215,6 +215,7 @@ Result<json> driftColumn(const JsonCursor& entry, const std::string& fallbackNam
 }
 
 struct DriftParts {
+    std::optional<json> summary;  // DatasetSummaryMetric result: row counts of both sides
     std::optional<json> dataset;  // DatasetDriftMetric result
     std::optional<JsonCursor> table;
     std::vector<JsonCursor> columns;  // ColumnDriftMetric results
@@ -296,8 +297,14 @@ Result<json> driftDocument(const DriftParts& parts, const std::string& file, con
     doc["columns_drifted"] = static_cast<std::int64_t>(driftedCount);
     doc["columns_total"] = static_cast<std::int64_t>(total);
     doc["share_drifted"] = total > 0 ? numberJson(driftedCount / total) : json(0.0);
-    doc["reference"] = {{"path", nullptr}, {"rows", nullptr}};
-    doc["current"] = {{"path", nullptr}, {"rows", nullptr}};
+    auto rowsOf = [&](const char* side) {
+        if (!parts.summary || !parts.summary->contains(side) || !(*parts.summary)[side].is_object())
+            return json(nullptr);
+        const json& rows = (*parts.summary)[side].value("number_of_rows", json());
+        return rows.is_number() ? rows : json(nullptr);
+    };
+    doc["reference"] = {{"path", nullptr}, {"rows", rowsOf("reference")}};
+    doc["current"] = {{"path", nullptr}, {"rows", rowsOf("current")}};
     doc["columns"] = std::move(columns);
     doc["problems"] = json::array();
     doc["source"] = {{"tool", "evidently"}, {"version", version}, {"file", file}};
@@ -434,6 +441,8 @@ Result<Normalised> snapshot(const JsonCursor& root, const std::string& file) {
         const std::string kind = afterLastColon(*type);
         if (kind == "DatasetDriftMetricResults")
             parts.dataset = r.value();
+        else if (kind == "DatasetSummaryMetricResult")
+            parts.summary = r.value();
         else if (kind == "DataDriftTableResults")
             parts.table = r;
         else if (kind == "ColumnDataDriftMetrics")

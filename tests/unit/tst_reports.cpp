@@ -297,6 +297,11 @@ void TestReports::evidentlyWorkspaceSnapshots() {
     QCOMPARE(metricOf(*daily, "drift.columns_drifted"), 6.0);  // DatasetDriftMetric: 6 of 11, dataset drift
     QCOMPARE(metricOf(*daily, "drift.dataset_drift"), 1.0);
     QVERIFY(!std::isnan(metricOf(*daily, "regression.rmse")));
+    auto dailyDocs = reports::normaliseFiles({{"daily.json", *daily->artifacts.front().content}});
+    QVERIFY(dailyDocs.ok());
+    // DatasetSummaryMetric, read with Python's json: 25 current rows, 669 reference rows.
+    QCOMPARE(dailyDocs->drift.front()["current"]["rows"].get<int>(), 25);
+    QCOMPARE(dailyDocs->drift.front()["reference"]["rows"].get<int>(), 669);
 
     // Python's json: current accuracy 0.98, 0.92, 0.96 in file-name order.
     const auto* first = sink.findRun("datascientest-workspace/0193caf1-91bb-7323-8f99-558ae1d6939b/snapshots/"
