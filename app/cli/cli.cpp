@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "evalcommand.h"
 
 #include "cache/cache.h"
 #include "cache/cachereader.h"
@@ -42,6 +43,9 @@ Commands:
   metric RUN KEY [--csv|--json]
                             Print every point of a metric series (step, timestamp, value).
                             RUN is the cache id or the tracker's run id.
+  eval --predictions FILE [--run RUN] [--label-col C] [--score-cols C1,C2..] [--json]
+  eval RUN [--json]         Confusion matrix, calibration and ROC/PR of a predictions file (CSV or
+                            JSON Lines), saved to RUN with --run; or every evaluation a run has.
 
 Options:
   --cache FILE              The cache (workspace) file to use.
@@ -584,6 +588,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
         return commandLs(args, out, err);
     if (command == "metric")
         return commandMetric(args, out, err);
+    if (command == "eval")
+        return evalCommand(args.cachePath, argc, argv, out, err);
     return usageError(err, "unknown command '" + command + "'");
 }
 
