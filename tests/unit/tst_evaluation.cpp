@@ -12,8 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 using namespace runlens;
@@ -54,6 +56,8 @@ private Q_SLOTS:
     void corpusPerSampleAndHeadersLayouts();
     void mlflowEvaluateMetrics();
     void alignmentKeepsMissingLabelsMissing();
+    void radixSortedCurvesMatchComparisonSort();
+    void histogramQuantileEdgesMatchSortedEdges();
 
 private:
     std::string write(const std::string& name, const std::string& text);
@@ -546,6 +550,107 @@ void TestEvaluation::alignmentKeepsMissingLabelsMissing() {
     QVERIFY(!aligned.cell(0, 1, 0).has_value());
     QCOMPARE(*aligned.cell(0, 1, 2), std::int64_t{1});
     QCOMPARE(*aligned.cell(1, 0, 0), std::int64_t{3});
+}
+
+namespace {
+
+// ROC AUC and the PR points straight from a comparison sort, every distinct score a point.
+template <typename T> void checkCurvesAgainstSort(const std::vector<T>& scores, const std::vector<std::uint8_t>& y) {
+    std::vector<std::pair<T, std::uint8_t>> pairs;
+    for (std::size_t i = 0; i < scores.size(); ++i)
+        pairs.emplace_back(scores[i], y[i]);
+    std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    const double positives = static_cast<double>(std::count(y.begin(), y.end(), std::uint8_t{1}));
+    const double negatives = static_cast<double>(y.size()) - positives;
+    std::vector<double> thresholds;
+    std::vector<double> precision;
+    double tps = 0;
+    double fps = 0;
+    double area = 0;
+    for (std::size_t i = 0; i < pairs.size();) {
+        const double beforeTps = tps;
+        const double beforeFps = fps;
+        const T s = pairs[i].first;
+        for (; i < pairs.size() && pairs[i].first == s; ++i)
+            (pairs[i].second != 0 ? tps : fps) += 1;
+        area += (fps - beforeFps) / negatives * (tps + beforeTps) / positives / 2.0;
+        thresholds.push_back(static_cast<double>(s));
+        precision.push_back(tps / (tps + fps));
+    }
+    std::reverse(thresholds.begin(), thresholds.end());
+    std::reverse(precision.begin(), precision.end());
+    auto curves = binaryCurves(scores, y);
+    QVERIFY(curves.ok());
+    QVERIFY(std::fabs(curves->roc.auc - area) < 1e-12);
+    QCOMPARE(curves->pr.thresholds, thresholds);
+    precision.push_back(1.0);
+    QCOMPARE(curves->pr.precision, precision);
+    QVERIFY(std::is_sorted(curves->roc.thresholds.rbegin(), curves->roc.thresholds.rend()));
+}
+
+}  // namespace
+
+void TestEvaluation::radixSortedCurvesMatchComparisonSort() {
+    // Large enough for the radix path; ties, negative scores (logits) and both zeros included.
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> noise(0.0, 2.0);
+    std::vector<double> scores;
+    std::vector<float> floats;
+    std::vector<std::uint8_t> y;
+    for (int i = 0; i < 50000; ++i) {
+        const bool positive = rng() % 3 == 0;
+        double s = noise(rng) + (positive ? 1.0 : 0.0);
+        if (i % 7 == 0)
+            s = std::round(s * 4) / 4;  // ties
+        if (i % 101 == 0)
+            s = i % 202 == 0 ? 0.0 : -0.0;
+        scores.push_back(s);
+        floats.push_back(static_cast<float>(s));
+        y.push_back(positive ? 1 : 0);
+    }
+    checkCurvesAgainstSort(scores, y);
+    checkCurvesAgainstSort(floats, y);
+}
+
+void TestEvaluation::histogramQuantileEdgesMatchSortedEdges() {
+    // Per-class quantile bins of the multi-class path (histogram selection) against the binary path (full sort) on
+    // the same column: edges and counts must be identical. Values crowd into few buckets and repeat.
+    constexpr std::size_t rows = 20000;
+    constexpr std::size_t classes = 3;
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<double> values(rows * classes);
+    std::vector<std::int32_t> truth(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        truth[r] = static_cast<std::int32_t>(rng() % classes);
+        const double a = r % 5 == 0 ? 0.25 : 1e-5 * unit(rng) + (truth[r] == 0 ? 0.5 : 0.0);
+        const double b = unit(rng) * (1 - a) * (r % 3 == 0 ? 1e-6 : 1.0);
+        values[r * classes] = a;
+        values[r * classes + 1] = b;
+        values[r * classes + 2] = 1 - a - b < 0 ? 0 : 1 - a - b;
+    }
+    for (int bins : {1, 7, 15, 40}) {
+        auto multi = multiclassCalibration({values, classes}, truth, bins, Binning::Quantile);
+        QVERIFY(multi.ok());
+        for (std::size_t c = 0; c < classes; ++c) {
+            std::vector<double> column(rows);
+            std::vector<std::uint8_t> positive(rows);
+            for (std::size_t r = 0; r < rows; ++r) {
+                column[r] = values[r * classes + c];
+                positive[r] = truth[r] == static_cast<std::int32_t>(c) ? 1 : 0;
+            }
+            auto single = reliabilityDiagram(column, positive, bins, Binning::Quantile);
+            QVERIFY(single.ok());
+            const auto& m = multi->perClass[c];
+            QCOMPARE(m.bins.size(), single->bins.size());
+            for (std::size_t i = 0; i < m.bins.size(); ++i) {
+                QCOMPARE(m.bins[i].lower, single->bins[i].lower);
+                QCOMPARE(m.bins[i].upper, single->bins[i].upper);
+                QCOMPARE(m.bins[i].count, single->bins[i].count);
+            }
+            QVERIFY(std::fabs(m.ece - single->ece) < 1e-12);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestEvaluation)
