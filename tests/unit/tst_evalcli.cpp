@@ -123,15 +123,28 @@ void TestEvalCli::attachToRunAndShowRun() {
     QVERIFY2(shown.exitCode == 0, shown.err.c_str());
     const json list = json::parse(shown.out);
     QVERIFY(list.is_array());
-    QCOMPARE(list.size(), std::size_t{2});
+    // The saved one first, then the run's artifacts: the logged matrix and the demo's predictions file.
+    QCOMPARE(list.size(), std::size_t{3});
     QCOMPARE(list[0]["name"].get<std::string>(), std::string("val-preds"));
     QCOMPARE(list[0]["accuracy"].get<double>(), 0.8);
-    QCOMPARE(list[1]["source"]["kind"].get<std::string>(), std::string("confusion_artifact"));
-    QCOMPARE(list[1]["name"].get<std::string>(), std::string("eval/confusion_matrix.json"));
-    QCOMPARE(list[1]["labels"].size(), std::size_t{10});
-    QVERIFY(list[1]["brier"].is_null());
+    const json* matrix = nullptr;
+    const json* predictions = nullptr;
+    for (const auto& e : list) {
+        if (e["name"] == "eval/confusion_matrix.json")
+            matrix = &e;
+        if (e["name"] == "predictions.csv")
+            predictions = &e;
+    }
+    QVERIFY(matrix && predictions);
+    QCOMPARE((*matrix)["source"]["kind"].get<std::string>(), std::string("confusion_artifact"));
+    QCOMPARE((*matrix)["labels"].size(), std::size_t{10});
+    QVERIFY((*matrix)["brier"].is_null());
+    QCOMPARE((*predictions)["source"]["kind"].get<std::string>(), std::string("predictions"));
+    QCOMPARE((*predictions)["source"]["rows"].get<int>(), 600);
+    QVERIFY((*predictions)["brier"].is_number());
+    QCOMPARE((*predictions)["per_class_bins"].size(), std::size_t{10});
     std::int64_t total = 0;
-    for (const auto& row : list[1]["confusion"])
+    for (const auto& row : (*matrix)["confusion"])
         for (const auto& v : row)
             total += v.get<std::int64_t>();
     QCOMPARE(total, std::int64_t{1000});  // 100 images per class in the demo
