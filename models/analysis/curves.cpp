@@ -31,13 +31,15 @@ template <typename T> void sortDescending(T* first, std::size_t n, std::vector<T
         std::sort(first, first + n, std::greater<>());
         return;
     }
-    constexpr std::size_t passes = sizeof(T) / 2;
-    constexpr std::size_t radix = 1 << 16;
+    constexpr std::size_t digitBits = 11;  // 2,048 buckets: the counters and scatter targets stay in L1/L2
+    constexpr std::size_t passes = (sizeof(T) * 8 + digitBits - 1) / digitBits;
+    constexpr std::size_t radix = std::size_t{1} << digitBits;
+    constexpr auto mask = static_cast<decltype(orderedBits(T{}))>(radix - 1);
     std::vector<std::uint32_t> counts(passes * radix, 0);
     for (std::size_t i = 0; i < n; ++i) {
         const auto key = ~orderedBits(first[i]);  // descending: sort the complement ascending
         for (std::size_t p = 0; p < passes; ++p)
-            ++counts[p * radix + ((key >> (16 * p)) & 0xFFFF)];
+            ++counts[p * radix + ((key >> (digitBits * p)) & mask)];
     }
     scratch.resize(n);
     T* from = first;
@@ -45,7 +47,7 @@ template <typename T> void sortDescending(T* first, std::size_t n, std::vector<T
     for (std::size_t p = 0; p < passes; ++p) {
         std::uint32_t* count = counts.data() + p * radix;
         const auto key = ~orderedBits(first[0]);
-        if (count[(key >> (16 * p)) & 0xFFFF] == n)
+        if (count[(key >> (digitBits * p)) & mask] == n)
             continue;  // every value has this digit: the pass would not move anything
         std::uint32_t offset = 0;
         for (std::size_t d = 0; d < radix; ++d) {
@@ -55,7 +57,7 @@ template <typename T> void sortDescending(T* first, std::size_t n, std::vector<T
         }
         for (std::size_t i = 0; i < n; ++i) {
             const auto k = ~orderedBits(from[i]);
-            to[count[(k >> (16 * p)) & 0xFFFF]++] = from[i];
+            to[count[(k >> (digitBits * p)) & mask]++] = from[i];
         }
         std::swap(from, to);
     }
@@ -95,9 +97,10 @@ template <typename T> Result<BinaryCurves> curvesImpl(std::vector<T> scores, std
     }
     const T* pos = scores.data();
     const T* neg = scores.data() + positives;
+    // One merge pass counts the distinct scores, so the PR curve is allocated once and filled from its end (it
+    // reports increasing thresholds; we walk decreasing ones).
+    std::size_t distinct = 0;
     {
-        // One merge pass counts the distinct scores, so the curves are allocated once at their final size.
-        std::size_t distinct = 0;
         std::size_t a = 0;
         std::size_t b = 0;
         while (a < positives || b < negatives) {
@@ -108,9 +111,9 @@ template <typename T> Result<BinaryCurves> curvesImpl(std::vector<T> scores, std
                 ++b;
             ++distinct;
         }
-        out.pr.precision.reserve(distinct + 1);
-        out.pr.recall.reserve(distinct + 1);
-        out.pr.thresholds.reserve(distinct);
+        out.pr.precision.resize(distinct + 1);
+        out.pr.recall.resize(distinct + 1);
+        out.pr.thresholds.resize(distinct);
     }
 
     out.positives = static_cast<std::int64_t>(positives);
@@ -154,9 +157,10 @@ template <typename T> Result<BinaryCurves> curvesImpl(std::vector<T> scores, std
         }
         const Point next{tps, fps, static_cast<double>(s)};
         const auto td = static_cast<double>(tps);
-        pr.precision.push_back(td / static_cast<double>(tps + fps));
-        pr.recall.push_back(td / p);
-        pr.thresholds.push_back(next.threshold);
+        const std::size_t at = distinct - 1 - emitted;
+        pr.precision[at] = td / static_cast<double>(tps + fps);
+        pr.recall[at] = td / p;
+        pr.thresholds[at] = next.threshold;
         if (emitted == 0) {
             keepForRoc(next);
         } else if (emitted >= 2) {
@@ -178,11 +182,8 @@ template <typename T> Result<BinaryCurves> curvesImpl(std::vector<T> scores, std
     roc.auc = area;
 
     // precision_recall_curve reports increasing thresholds and closes the curve at (recall 0, precision 1).
-    std::reverse(pr.precision.begin(), pr.precision.end());
-    std::reverse(pr.recall.begin(), pr.recall.end());
-    std::reverse(pr.thresholds.begin(), pr.thresholds.end());
-    pr.precision.push_back(1.0);
-    pr.recall.push_back(0.0);
+    pr.precision[distinct] = 1.0;
+    pr.recall[distinct] = 0.0;
     double ap = 0;
     for (std::size_t k = 0; k + 1 < pr.recall.size(); ++k)
         ap -= (pr.recall[k + 1] - pr.recall[k]) * pr.precision[k];
