@@ -262,6 +262,7 @@ void TestEvaluationView::confusionMatricesAndDifferenceMatchTheArtifacts() {
         v->showPage(0);
         v->setNormalization(analysis::Normalization::TrueRow);
         m_window->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/matrices.png"));
+        v->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/evaluation-tab.png"));
     }
 }
 

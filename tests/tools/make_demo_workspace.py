@@ -303,8 +303,8 @@ def evaluation_artifacts(client, vision_runs, tabular_runs):
             lines.append(f"{i},{CIFAR_CLASSES[truth]}," + ",".join(repr(p) for p in probs))
         client.log_text(vision_runs[name], "\n".join(lines) + "\n", "eval/predictions.csv")
 
-    tabular = {"lightgbm-depth6": (1.9, 1.0), "lightgbm-depth8": (2.0, 0.6), "xgboost-depth6": (1.8, 1.3),
-               "xgboost-depth4-lr0.3": (1.5, 0.8)}
+    tabular = {"lightgbm-depth6": (0.95, 1.0), "lightgbm-depth8": (1.0, 0.6), "xgboost-depth6": (0.9, 1.3),
+               "xgboost-depth4-lr0.3": (0.75, 0.8)}
     for name, (separation, temperature) in tabular.items():
         lines = ["label,probability"]
         for _ in range(800):

@@ -736,10 +736,10 @@ void RankingCurvesFigure::paint(QPainter& painter, const QRectF& area, const Fig
     const QFontMetricsF metrics(style.font);
     const qreal legendHeight = metrics.height() * static_cast<qreal>(m_runs.size()) + 10;
     const qreal gap = 60;
-    const qreal size = std::min((body.width() - gap * 2) / 2, body.height() - legendHeight - 50);
+    const qreal size = std::min((body.width() - gap * 2) / 2, body.height() - legendHeight - 70);
     for (int panel = 0; panel < 2; ++panel) {
         const bool roc = panel == 0;
-        const QRectF plot(body.left() + 50 + static_cast<qreal>(panel) * (size + gap), body.top() + 8, size, size);
+        const QRectF plot(body.left() + 50 + static_cast<qreal>(panel) * (size + gap), body.top() + 26, size, size);
         auto toPoint = [&](double x, double y) {
             return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
         };
@@ -760,7 +760,7 @@ void RankingCurvesFigure::paint(QPainter& painter, const QRectF& area, const Fig
         painter.setPen(style.mutedText);
         painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 16), Qt::AlignCenter,
                          roc ? QStringLiteral("false positive rate") : QStringLiteral("recall"));
-        painter.drawText(QRectF(plot.left(), plot.top() - 2, plot.width(), 16), Qt::AlignCenter,
+        painter.drawText(QRectF(plot.left(), plot.top() - 22, plot.width(), 16), Qt::AlignCenter,
                          roc ? QStringLiteral("ROC (true positive rate)")
                              : QStringLiteral("precision-recall (precision)"));
         if (roc) {
