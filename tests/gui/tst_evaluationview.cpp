@@ -11,6 +11,7 @@
 #include "testsupport.h"
 
 #include <QImage>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void confusionMatricesAndDifferenceMatchTheArtifacts();
     void rankingCurvesOfThreeBinaryRuns();
     void everyViewExports();
+    void hundredClassesBecomeAHeatMapWithTopConfusions();
 
 private:
     // Selects the named runs in the run table and returns their tracker ids, in the order given.
@@ -321,6 +323,46 @@ void TestEvaluationView::everyViewExports() {
         QVERIFY(colours.size() > 10);
     }
     QVERIFY(v->matrices()->csv().startsWith(QStringLiteral("run,evaluation,true,predicted,count,rate")));
+}
+
+void TestEvaluationView::hundredClassesBecomeAHeatMapWithTopConfusions() {
+    // Two runs over 100 classes; the second never saw class "c099". Labels are long, as real class names are.
+    auto make = [](std::size_t classes, std::int64_t seed) {
+        analysis::ConfusionMatrix m;
+        for (std::size_t c = 0; c < classes; ++c)
+            m.labels.push_back("c" + std::string(c < 10 ? "00" : "0") + std::to_string(c) +
+                               " a rather long class name");
+        m.counts.assign(classes * classes, 0);
+        for (std::size_t t = 0; t < classes; ++t) {
+            m.counts[t * classes + t] = 50;
+            m.counts[t * classes + (t + 1) % classes] = static_cast<std::int64_t>((t * 7 + seed) % 13);
+        }
+        return analysis::evaluateConfusion(m, "cm.json", "cm.json", "labels+matrix");
+    };
+    std::vector<RunEvaluation> runs{{1, QStringLiteral("A"), make(100, 1)}, {2, QStringLiteral("B"), make(99, 5)}};
+    ConfusionGridFigure grid(runs, analysis::Normalization::None);
+    QCOMPARE(grid.aligned().labels.size(), std::size_t{100});
+    QCOMPARE(grid.cellText(1, 99, 99), QStringLiteral("missing"));
+    QCOMPARE(grid.cellText(0, 99, 99).section(QLatin1Char('\n'), 0, 0), QStringLiteral("50"));
+    QCOMPARE(grid.scaleMaximum(), 50.0);
+    const auto top = grid.topConfusions(0, 5);
+    QCOMPARE(top.size(), std::size_t{5});
+    for (std::size_t i = 0; i < top.size(); ++i) {
+        QVERIFY(std::get<0>(top[i]) != std::get<1>(top[i]));
+        QCOMPARE(std::get<2>(top[i]), std::int64_t{12});  // (7t + 1) mod 13 peaks at 12
+    }
+    // It paints (a heat map: no per-cell text) at its preferred size and at a small one.
+    for (const QSizeF size : {grid.preferredSize(), QSizeF(600, 400)}) {
+        QImage image(size.toSize(), QImage::Format_RGB32);
+        QPainter painter(&image);
+        grid.paint(painter, QRectF(QPointF(0, 0), size), FigureStyle::forPrint());
+    }
+    QVERIFY(grid.preferredSize().width() > 1000);
+    // The difference view aligns by name, and a missing label is no difference.
+    ConfusionDifferenceFigure diff(runs[0], runs[1], analysis::Normalization::None);
+    QVERIFY(!diff.difference(99, 99).has_value());
+    QVERIFY(diff.difference(0, 0).has_value());
+    QVERIFY(diff.detail(99, 0).contains(QStringLiteral("missing")));
 }
 
 QTEST_MAIN(TestEvaluationView)
