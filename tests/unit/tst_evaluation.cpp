@@ -57,6 +57,9 @@ private Q_SLOTS:
     void mlflowEvaluateMetrics();
     void alignmentKeepsMissingLabelsMissing();
     void radixSortedCurvesMatchComparisonSort();
+    void predictionsFilesMatchScikitLearn();
+    void realWandbConfusionTable();
+    void realMlflowEvaluateMetrics();
     void histogramQuantileEdgesMatchSortedEdges();
 
 private:
@@ -651,6 +654,77 @@ void TestEvaluation::histogramQuantileEdgesMatchSortedEdges() {
             QVERIFY(std::fabs(m.ece - single->ece) < 1e-12);
         }
     }
+}
+
+namespace {
+
+json fixtureJson(const char* name) {
+    return json::parse(readText(test::dataDir() / "evaluation" / name));
+}
+
+void near(const char* what, double actual, const json& expected) {
+    const double e = expected.get<double>();
+    QVERIFY2(std::fabs(actual - e) <= 1e-9 * std::max(1.0, std::fabs(e)),
+             qPrintable(QStringLiteral("%1: %2, scikit-learn %3")
+                            .arg(QLatin1String(what))
+                            .arg(actual, 0, 'g', 17)
+                            .arg(e, 0, 'g', 17)));
+}
+
+}  // namespace
+
+void TestEvaluation::predictionsFilesMatchScikitLearn() {
+    // Files and numbers from tests/tools/make_evaluation_fixtures.py (scikit-learn 1.9.1).
+    const json expected = fixtureJson("sklearn_expected.json");
+    for (const char* kind : {"binary", "multiclass"}) {
+        const json& x = expected[kind];
+        auto p =
+            readPredictions((test::dataDir() / "evaluation" / ("predictions_" + std::string(kind) + ".csv")).string());
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+        auto e = evaluatePredictions(*p, kind);
+        QVERIFY(e.ok());
+        QCOMPARE(e->confusion.labels, x["labels"].get<std::vector<std::string>>());
+        for (std::size_t t = 0; t < e->confusion.size(); ++t)
+            for (std::size_t q = 0; q < e->confusion.size(); ++q)
+                QCOMPARE(e->confusion.at(t, q), x["confusion"][t][q].get<std::int64_t>());
+        near("accuracy", e->report.accuracy, x["accuracy"]);
+        near("balanced_accuracy", e->report.balancedAccuracy, x["balanced_accuracy"]);
+        near("kappa", e->report.cohenKappa, x["kappa"]);
+        near("mcc", e->report.matthews, x["mcc"]);
+        near("f1_macro", e->report.macro.f1, x["f1_macro"]);
+        near("brier", *e->brier, x["brier"]);
+        near("log_loss", *e->logLoss, x["log_loss"]);
+        if (x.contains("roc_auc")) {
+            near("roc_auc", e->roc->auc, x["roc_auc"]);
+            near("average_precision", e->pr->averagePrecision, x["average_precision"]);
+        } else {
+            near("f1_weighted", e->report.weighted.f1, x["f1_weighted"]);
+        }
+    }
+}
+
+void TestEvaluation::realWandbConfusionTable() {
+    // The table wandb.plot.confusion_matrix wrote in an offline run (wandb 0.19.11).
+    const std::string text = readText(test::dataDir() / "evaluation" / "wandb_confusion_matrix.table.json");
+    auto read = readConfusionArtifact(text, "wandb_confusion_matrix.table.json");
+    QVERIFY2(read.ok() && read->has_value(), read.ok() ? "not recognised" : read.error().toString().c_str());
+    const json expected = fixtureJson("wandb_expected.json");
+    QCOMPARE((*read)->matrix.labels, expected["labels"].get<std::vector<std::string>>());
+    for (std::size_t t = 0; t < 3; ++t)
+        for (std::size_t q = 0; q < 3; ++q)
+            QCOMPARE((*read)->matrix.at(t, q), expected["confusion"][t][q].get<std::int64_t>());
+}
+
+void TestEvaluation::realMlflowEvaluateMetrics() {
+    // The metrics mlflow.evaluate() (MLflow 3.17.2, default evaluator) logged for a binary classifier.
+    const json logged = fixtureJson("mlflow_evaluate_metrics.json");
+    auto m = mlflowBinaryConfusion(logged["true_negatives"].get<double>(), logged["false_positives"].get<double>(),
+                                   logged["false_negatives"].get<double>(), logged["true_positives"].get<double>());
+    QVERIFY(m.has_value());
+    for (std::size_t t = 0; t < 2; ++t)
+        for (std::size_t q = 0; q < 2; ++q)
+            QCOMPARE(m->matrix.at(t, q), logged["sklearn_confusion"][t][q].get<std::int64_t>());
+    near("accuracy", classificationReport(m->matrix).accuracy, logged["accuracy_score"]);
 }
 
 QTEST_GUILESS_MAIN(TestEvaluation)
