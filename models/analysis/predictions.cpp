@@ -174,7 +174,7 @@ public:
             return all.empty() ? std::string("none") : all;
         };
         auto missing = [&](const std::string& what, const std::string& column) {
-            return Error{m_name, "row 0, column '" + column + "'",
+            return Error{m_name, "header, column '" + column + "'",
                          "missing " + what + " column '" + column + "' (columns: " + listed() + ")"};
         };
         Layout& l = m_layout;
@@ -189,7 +189,7 @@ public:
                     break;
                 }
             if (l.label.empty())
-                return Error{m_name, "row 0",
+                return Error{m_name, "header",
                              "no true-label column (looked for label, y_true, target, actual...; columns: " + listed() +
                                  "); name it with --label-col"};
         }
@@ -251,7 +251,7 @@ public:
                 return {};
             }
         if (l.predicted.empty())
-            return Error{m_name, "row 0",
+            return Error{m_name, "header",
                          "no prediction or probability column (looked for prediction, y_pred, probability, score, "
                          "prob_<class>...; columns: " +
                              listed() + "); name them with --score-cols"};
@@ -734,8 +734,12 @@ Result<Predictions> readJsonLines(LineReader& lines, std::string_view firstLine,
             std::vector<std::string> arrays;
             for (const auto& [key, value] : object.items())
                 (value.is_array() ? arrays : names).push_back(key);
-            if (auto s = builder.resolve(names, arrays); !s)
-                return s.error();
+            if (auto s = builder.resolve(names, arrays); !s) {
+                // The first object's fields play the header's part; say which line that is.
+                Error e = s.error();
+                e.position = "line " + std::to_string(line) + e.position.substr(std::string_view("header").size());
+                return e;
+            }
             builder.prepareColumns();
             builder.seedClasses();
             resolved = true;

@@ -50,7 +50,8 @@ struct Predictions {
 // Lines a per-class field may also be an array (probabilities/probs/y_proba); its classes are then the sorted
 // labels, as scikit-learn's predict_proba orders them (integers by value).
 //
-// Errors name the file, the row (1-based data row; the header is not counted) and the column: an empty file, a
+// Errors name the file, the row (1-based data row; the header is not counted; problems with the columns themselves
+// say "header", or the line of the first object in JSON Lines) and the column: an empty file, a
 // missing column, a probability outside [0, 1] or NaN, an empty label, probability columns that do not match the
 // labels (a true label without a column, a row with another number of probabilities), more than two labels with a
 // single score column.

@@ -133,7 +133,7 @@ Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const
         auto p = analysis::readPredictionsText(text, a.path);
         if (!p) {
             const std::string& at = p.error().position;
-            if (!at.empty() && at != "row 0" && !at.starts_with("row 0,"))
+            if (!at.empty() && !at.starts_with("header"))
                 out.problems.push_back(p.error());
             continue;
         }

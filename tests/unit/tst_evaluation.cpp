@@ -213,11 +213,11 @@ void TestEvaluation::badInputNamesFileRowAndColumn_data() {
                                                << "missing label column 'label' (columns: truth, prediction)";
     QTest::newRow("no label column") << "foo,bar\n1,2\n"
                                      << ""
-                                     << "row 0"
+                                     << "header"
                                      << "no true-label column";
     QTest::newRow("no prediction column") << "label,bar\n1,2\n"
                                           << ""
-                                          << "row 0"
+                                          << "header"
                                           << "no prediction or probability";
     QTest::newRow("probability above one") << "label,probability\n1,0.5\n0,1.5\n"
                                            << ""
@@ -265,6 +265,10 @@ void TestEvaluation::badInputNamesFileRowAndColumn_data() {
                                               << ""
                                               << "row 2, column 'score'"
                                               << "missing field 'score'";
+    QTest::newRow("JSON Lines without a label field") << "{\"x\": 1, \"score\": 0.5}\n"
+                                                      << ""
+                                                      << "line 1"
+                                                      << "no true-label column";
     QTest::newRow("JSON Lines junk") << "{\"label\": 1, \"score\": 0.5}\n[1, 2]\n"
                                      << ""
                                      << "row 2"
