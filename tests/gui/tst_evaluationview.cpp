@@ -21,6 +21,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace runlens;
@@ -358,6 +359,20 @@ void TestEvaluationView::hundredClassesBecomeAHeatMapWithTopConfusions() {
         grid.paint(painter, QRectF(QPointF(0, 0), size), FigureStyle::forPrint());
     }
     QVERIFY(grid.preferredSize().width() > 1000);
+    // Hover: points of the painted area map to cells of both panels, described with the full labels.
+    const QRectF area(QPointF(0, 0), grid.preferredSize());
+    const auto style = FigureStyle::forPrint();
+    QVERIFY(!grid.cellAt(area, style, QPointF(1, 1)).has_value());
+    std::set<std::size_t> panels;
+    for (qreal x = 0; x < area.width(); x += 3) {
+        if (auto cell = grid.cellAt(area, style, QPointF(x, area.height() / 2))) {
+            panels.insert(std::get<0>(*cell));
+            QVERIFY(std::get<1>(*cell) < 100 && std::get<2>(*cell) < 100);
+        }
+    }
+    QCOMPARE(panels.size(), std::size_t{2});
+    QVERIFY(grid.describe(1, 99, 3).contains(QStringLiteral("true: c099 a rather long class name")));
+    QVERIFY(grid.describe(1, 99, 3).contains(QStringLiteral("missing")));
     // The difference view aligns by name, and a missing label is no difference.
     ConfusionDifferenceFigure diff(runs[0], runs[1], analysis::Normalization::None);
     QVERIFY(!diff.difference(99, 99).has_value());

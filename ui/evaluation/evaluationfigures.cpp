@@ -207,6 +207,50 @@ ConfusionGridFigure::topConfusions(std::size_t run, std::size_t limit) const {
     return cells;
 }
 
+ConfusionGridFigure::Layout ConfusionGridFigure::layoutFor(const QRectF& area, const FigureStyle& style) const {
+    Layout l;
+    const qreal titleHeight = QFontMetricsF(style.titleFont).height() + 8;
+    l.body = area.adjusted(8, titleHeight + 8, -8, -8);  // as drawTitle leaves it
+    const std::size_t k = std::max<std::size_t>(1, m_aligned.labels.size());
+    const std::size_t n = std::max<std::size_t>(1, m_runs.size());
+    const qreal side = k >= heatMapFrom ? 250 : 0;
+    const qreal scaleHeight = 34;
+    l.room = labelRoom(m_aligned.labels, style);
+    l.runTitleHeight = QFontMetricsF(style.font).height() + 6;
+    l.panelWidth = (l.body.width() - side - l.gap * static_cast<qreal>(n - 1)) / static_cast<qreal>(n);
+    l.size =
+        std::max<qreal>(10, std::min(l.panelWidth - l.room, l.body.height() - l.room - l.runTitleHeight - scaleHeight));
+    return l;
+}
+
+QRectF ConfusionGridFigure::Layout::matrix(std::size_t run) const {
+    const qreal left = body.left() + static_cast<qreal>(run) * (panelWidth + gap);
+    return {left + room, body.top() + runTitleHeight + room, size, size};
+}
+
+std::optional<std::tuple<std::size_t, std::size_t, std::size_t>>
+ConfusionGridFigure::cellAt(const QRectF& area, const FigureStyle& style, const QPointF& point) const {
+    const std::size_t k = m_aligned.labels.size();
+    if (k == 0)
+        return std::nullopt;
+    const Layout layout = layoutFor(area, style);
+    for (std::size_t r = 0; r < m_runs.size(); ++r) {
+        const QRectF matrix = layout.matrix(r);
+        if (!matrix.contains(point))
+            continue;
+        const qreal cell = matrix.width() / static_cast<qreal>(k);
+        return std::tuple{r, std::min(k - 1, static_cast<std::size_t>((point.y() - matrix.top()) / cell)),
+                          std::min(k - 1, static_cast<std::size_t>((point.x() - matrix.left()) / cell))};
+    }
+    return std::nullopt;
+}
+
+QString ConfusionGridFigure::describe(std::size_t run, std::size_t t, std::size_t p) const {
+    return m_runs[run].runName + QStringLiteral("\ntrue: ") + text(m_aligned.labels[t]) +
+           QStringLiteral("\npredicted: ") + text(m_aligned.labels[p]) + QStringLiteral("\n") +
+           cellText(run, t, p).replace(QLatin1Char('\n'), QStringLiteral(", "));
+}
+
 void ConfusionGridFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle& style) const {
     painter.fillRect(area, style.background);
     QRectF body = drawTitle(painter, area, style, title());
@@ -217,12 +261,12 @@ void ConfusionGridFigure::paint(QPainter& painter, const QRectF& area, const Fig
     const bool heatMap = k >= heatMapFrom;
     const qreal side = heatMap ? 250 : 0;
     const qreal scaleHeight = 34;
-    const qreal room = labelRoom(m_aligned.labels, style);
-    const qreal runTitleHeight = QFontMetricsF(style.font).height() + 6;
-    const qreal gap = 16;
-    const qreal panelWidth = (body.width() - side - gap * static_cast<qreal>(n - 1)) / static_cast<qreal>(n);
-    const qreal size = std::max<qreal>(
-        10, std::min(panelWidth - room, body.height() - room - runTitleHeight - scaleHeight - (heatMap ? 0 : 0)));
+    const Layout layout = layoutFor(area, style);
+    const qreal room = layout.room;
+    const qreal runTitleHeight = layout.runTitleHeight;
+    const qreal gap = layout.gap;
+    const qreal panelWidth = layout.panelWidth;
+    const qreal size = layout.size;
     const qreal cell = size / static_cast<qreal>(k);
     QFont cellFont = style.font;
     cellFont.setPixelSize(static_cast<int>(std::clamp(cell * 0.28, 7.0, 12.0)));
@@ -238,7 +282,7 @@ void ConfusionGridFigure::paint(QPainter& painter, const QRectF& area, const Fig
                              .elidedText(runTitle(m_runs[r]) + QStringLiteral("  (") + text(m_runs[r].evaluation.name) +
                                              QLatin1Char(')'),
                                          Qt::ElideMiddle, panelWidth));
-        const QRectF matrix(left + room, body.top() + runTitleHeight + room, size, size);
+        const QRectF matrix = layout.matrix(r);
         drawAxisLabels(painter, matrix, m_aligned.labels, cell, room, style, true, true);
         for (std::size_t t = 0; t < k; ++t) {
             for (std::size_t p = 0; p < k; ++p) {

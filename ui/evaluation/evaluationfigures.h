@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -45,8 +46,23 @@ public:
     std::vector<std::tuple<std::size_t, std::size_t, std::int64_t>> topConfusions(std::size_t run,
                                                                                   std::size_t limit) const;
     static constexpr std::size_t heatMapFrom = 31;
+    // The (run, true, predicted) cell under a point of the painted area, for hover and clicks.
+    std::optional<std::tuple<std::size_t, std::size_t, std::size_t>>
+    cellAt(const QRectF& area, const FigureStyle& style, const QPointF& point) const;
+    // A cell described in full (run, both labels unabridged, count and rate), for a tooltip.
+    QString describe(std::size_t run, std::size_t trueIndex, std::size_t predictedIndex) const;
 
 private:
+    struct Layout {
+        QRectF body;
+        qreal room = 0;
+        qreal runTitleHeight = 0;
+        qreal gap = 16;
+        qreal panelWidth = 0;
+        qreal size = 0;
+        QRectF matrix(std::size_t run) const;
+    };
+    Layout layoutFor(const QRectF& area, const FigureStyle& style) const;
     double value(std::size_t run, std::size_t t, std::size_t p) const;
     std::vector<RunEvaluation> m_runs;
     analysis::Normalization m_how;

@@ -8,12 +8,14 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QHBoxLayout>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSlider>
 #include <QTabWidget>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <map>
@@ -26,16 +28,31 @@ QString text(const std::string& s) {
     return QString::fromStdString(s);
 }
 
-// A FigureWidget that reports where it was clicked, in its own coordinates.
+// A FigureWidget that reports clicks and asks what to show as a tooltip, in its own coordinates.
 class ClickableFigureWidget final : public FigureWidget {
 public:
     std::function<void(const QPointF&)> onClick;
+    std::function<QString(const QPointF&)> tooltipAt;
 
 protected:
     void mousePressEvent(QMouseEvent* event) override {
         if (onClick && event->button() == Qt::LeftButton)
             onClick(event->position());
         FigureWidget::mousePressEvent(event);
+    }
+    bool event(QEvent* event) override {
+        if (event->type() == QEvent::ToolTip && tooltipAt) {
+            auto* help = static_cast<QHelpEvent*>(event);
+            const QString tip = tooltipAt(help->pos());
+            if (tip.isEmpty())
+                QToolTip::hideText();
+            else  // imported labels are data: escaped, shown as plain text
+                QToolTip::showText(
+                    help->globalPos(),
+                    QStringLiteral("<p style='white-space:pre'>") + tip.toHtmlEscaped() + QStringLiteral("</p>"), this);
+            return true;
+        }
+        return FigureWidget::event(event);
     }
 };
 
@@ -92,7 +109,15 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_detail->setTextFormat(Qt::PlainText);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_matrixWidget = new FigureWidget;
+    auto* matrixWidget = new ClickableFigureWidget;
+    matrixWidget->tooltipAt = [this, matrixWidget](const QPointF& at) {
+        if (!m_matrices)
+            return QString();
+        const auto cell =
+            m_matrices->cellAt(QRectF(matrixWidget->rect()), FigureStyle::forScreen(matrixWidget->palette()), at);
+        return cell ? m_matrices->describe(std::get<0>(*cell), std::get<1>(*cell), std::get<2>(*cell)) : QString();
+    };
+    m_matrixWidget = matrixWidget;
     m_matrixScroll = new QScrollArea;
     m_matrixScroll->setWidget(m_matrixWidget);
     m_matrixScroll->setWidgetResizable(true);
