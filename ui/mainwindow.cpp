@@ -6,6 +6,7 @@
 #include "cache/defaultpath.h"
 #include "curveview.h"
 #include "demo.h"
+#include "evaluation/evaluationview.h"
 #include "importjob.h"
 #include "itemmodels/runfilterproxymodel.h"
 #include "itemmodels/runtablemodel.h"
@@ -110,6 +111,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_curves = new CurveView;
     m_lowerTabs = new QTabWidget;
     m_lowerTabs->addTab(m_curves, tr("Curves"));
+    auto* evaluation = new EvaluationView;
+    m_lowerTabs->addTab(evaluation, tr("Evaluation"));
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, evaluation, [this, evaluation] {
+        std::vector<std::pair<std::int64_t, QString>> runs;
+        for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+            if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+                runs.emplace_back(run->id,
+                                  run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name));
+        evaluation->setRuns(runs);
+    });
     m_lowerTabs->addTab(m_details, tr("Details"));
     auto* validation = new ValidationView;  // imported validation results of the selected runs, over time
     m_lowerTabs->addTab(validation, tr("Validation"));
@@ -230,6 +241,8 @@ bool MainWindow::openWorkspace(const QString& cachePath) {
     }
     m_cache = std::make_unique<Cache>(std::move(*cache));
     m_curves->setWorkspace(cachePath);
+    if (auto* evaluation = findChild<EvaluationView*>())
+        evaluation->setWorkspace(cachePath);
     QSettings().setValue(QStringLiteral("workspace/last"), cachePath);
     setWindowTitle(tr("%1 - RunLens").arg(QFileInfo(cachePath).fileName()));
     reloadRuns();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+#include "evalcommand.h"
 
 #include "cache/cache.h"
 #include "cache/cachereader.h"
@@ -46,6 +47,9 @@ Commands:
   validation RUN [--json]   Checks of an imported validation report (Great Expectations, SageMaker
                             Model Monitor, Evidently tests, TFDV anomalies); exit 1 if one failed.
   report RUN [--json]       Every document of an imported report (drift and validation).
+  eval --predictions FILE [--run RUN] [--label-col C] [--score-cols C1,C2..] [--json]
+  eval RUN [--json]         Confusion matrix, calibration and ROC/PR of a predictions file (CSV or
+                            JSON Lines), saved to RUN with --run; or every evaluation a run has.
 
 Options:
   --cache FILE              The cache (workspace) file to use.
@@ -592,6 +596,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
         return commandValidation(args.cachePath, args.positional, args.flags, out, err);
     if (command == "report")
         return commandReport(args.cachePath, args.positional, args.flags, out, err);
+    if (command == "eval")
+        return evalCommand(args.cachePath, argc, argv, out, err);
     return usageError(err, "unknown command '" + command + "'");
 }
 

@@ -107,8 +107,18 @@ void selectRanks(std::vector<double>& v, std::size_t first, std::size_t last, st
     selectRanks(v, rank + 1, last, ranks.subspan(middle + 1));
 }
 
-// Quantile edges of scores by selection instead of sorting; scores is reordered.
-std::vector<double> selectedQuantileEdges(std::vector<double>& scores, int bins) {
+// Value buckets for probabilities: bucket u holds [u / M, (u + 1) / M), the last one also 1.0. Multiplying by a power
+// of two is exact, so the mapping is monotonic and needs no comparisons.
+constexpr std::size_t valueBuckets = 1 << 16;
+
+inline std::size_t valueBucket(double p) {
+    return std::min(valueBuckets - 1, static_cast<std::size_t>(p * static_cast<double>(valueBuckets)));
+}
+
+// Quantile edges of probabilities in [0, 1], exact (the same order statistics a sort would give), in two linear
+// passes: a histogram over value buckets tells which bucket holds each wanted rank, then only the values of those
+// buckets are gathered and selected among. Far cheaper than selection over the whole column when there are many.
+std::vector<double> selectedQuantileEdges(std::span<const double> scores, int bins) {
     const std::size_t n = scores.size();
     if (n == 0)
         return uniformEdges(bins);
@@ -124,10 +134,53 @@ std::vector<double> selectedQuantileEdges(std::vector<double>& scores, int bins)
     }
     std::sort(ranks.begin(), ranks.end());
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    selectRanks(scores, 0, n, ranks);
+
+    std::vector<std::size_t> start(valueBuckets + 1, 0);  // counts, then the rank of each bucket's first value
+    for (double p : scores)
+        ++start[valueBucket(p) + 1];
+    for (std::size_t u = 1; u <= valueBuckets; ++u)
+        start[u] += start[u - 1];
+    // The buckets holding wanted ranks, each with its own candidate list.
+    std::vector<std::int32_t> slot(valueBuckets, -1);
+    std::vector<std::size_t> slotBucket;
+    std::vector<std::size_t> rankBucket(ranks.size());
+    for (std::size_t i = 0; i < ranks.size(); ++i) {
+        const std::size_t u =
+            static_cast<std::size_t>(std::upper_bound(start.begin(), start.end(), ranks[i]) - start.begin()) - 1;
+        rankBucket[i] = u;
+        if (slot[u] < 0) {
+            slot[u] = static_cast<std::int32_t>(slotBucket.size());
+            slotBucket.push_back(u);
+        }
+    }
+    std::vector<std::vector<double>> candidates(slotBucket.size());
+    for (std::size_t i = 0; i < slotBucket.size(); ++i)
+        candidates[i].reserve(start[slotBucket[i] + 1] - start[slotBucket[i]]);
+    for (double p : scores) {
+        const std::int32_t at = slot[valueBucket(p)];
+        if (at >= 0)
+            candidates[static_cast<std::size_t>(at)].push_back(p);
+    }
+    std::vector<double> statistic(ranks.size());
+    for (std::size_t i = 0; i < ranks.size();) {
+        // Ranks are sorted, so those sharing a bucket are consecutive: select them together.
+        std::size_t j = i;
+        std::vector<std::size_t> local;
+        const std::size_t u = rankBucket[i];
+        while (j < ranks.size() && rankBucket[j] == u)
+            local.push_back(ranks[j++] - start[u]);
+        auto& values = candidates[static_cast<std::size_t>(slot[u])];
+        selectRanks(values, 0, values.size(), local);
+        for (std::size_t r = i; r < j; ++r)
+            statistic[r] = values[local[r - i]];
+        i = j;
+    }
+    auto valueAt = [&](std::size_t k) {
+        return statistic[static_cast<std::size_t>(std::lower_bound(ranks.begin(), ranks.end(), k) - ranks.begin())];
+    };
     std::vector<double> edges;
     for (double f : fractions)
-        edges.push_back(percentileEdge(n, f, [&](std::size_t k) { return scores[k]; }));
+        edges.push_back(percentileEdge(n, f, valueAt));
     return edges;
 }
 
@@ -347,46 +400,56 @@ Result<MulticlassCalibration> multiclassCalibration(ProbabilityMatrix probabilit
     }
 
     out.topLabel = *quantileDiagram(std::move(confidence), correct, bins);
-    // Columns are gathered a block at a time: one strided pass per class over a large matrix would cost a full
-    // memory sweep each, a full transpose would hold the matrix twice. Edges come from selection (no sort), then
-    // one more pass over the block's columns fills the bins in row order, as np.bincount does.
+    // Columns are gathered a block at a time in one row-major pass (one strided pass per class would sweep the whole
+    // matrix each time; a full transpose would hold it twice). Each gathered column gives its exact quantile edges
+    // from a value histogram, then is binned through a per-bucket lookup: a bucket without an edge inside it maps to
+    // one bin, so the binary search runs only for the few values near an edge. Bins fill in row order, as
+    // np.bincount does.
     constexpr std::size_t block = 16;
     const auto b = static_cast<std::size_t>(bins);
+    std::vector<double> columns(std::min(block, k) * rows);
+    std::vector<std::int32_t> lookup(valueBuckets);
     for (std::size_t first = 0; first < k; first += block) {
         const std::size_t last = std::min(k, first + block);
         const std::size_t width = last - first;
-        std::vector<std::vector<double>> edges(width);
-        {
-            std::vector<double> column(rows);
-            for (std::size_t c = first; c < last; ++c) {
-                for (std::size_t r = 0; r < rows; ++r)
-                    column[r] = probabilities.values[r * k + c];
-                edges[c - first] = selectedQuantileEdges(column, bins);
-            }
-        }
-        std::vector<std::int64_t> count(width * b, 0);
-        std::vector<std::int64_t> hits(width * b, 0);
-        std::vector<double> scoreSum(width * b, 0.0);
         for (std::size_t r = 0; r < rows; ++r) {
-            const double* row = probabilities.values.data() + r * k;
-            for (std::size_t c = first; c < last; ++c) {
-                const auto& e = edges[c - first];
-                const double s = row[c];
-                // np.searchsorted(edges[1:-1], s): the number of inner edges strictly below s.
-                const auto bin =
-                    static_cast<std::size_t>(std::lower_bound(e.begin() + 1, e.end() - 1, s) - (e.begin() + 1));
-                const std::size_t at = (c - first) * b + bin;
-                ++count[at];
-                hits[at] += truth[r] == static_cast<std::int32_t>(c) ? 1 : 0;
-                scoreSum[at] += s;
-            }
+            const double* row = probabilities.values.data() + r * k + first;
+            for (std::size_t c = 0; c < width; ++c)
+                columns[c * rows + r] = row[c];
         }
         for (std::size_t c = first; c < last; ++c) {
-            const auto offset = static_cast<std::ptrdiff_t>((c - first) * b);
-            auto slice = [&](const auto& v) {
-                return std::vector(v.begin() + offset, v.begin() + offset + static_cast<std::ptrdiff_t>(b));
-            };
-            out.perClass.push_back(finish(edges[c - first], slice(count), slice(hits), slice(scoreSum)));
+            const std::span<const double> column(columns.data() + (c - first) * rows, rows);
+            const std::vector<double> e = selectedQuantileEdges(column, bins);
+            // lookup[u]: the bin of every value in bucket u, or -1 when an inner edge falls inside the bucket.
+            {
+                std::size_t below = 0;  // inner edges strictly below the bucket's lower bound
+                std::size_t edge = 1;
+                for (std::size_t u = 0; u < valueBuckets; ++u) {
+                    const double lower = static_cast<double>(u) / static_cast<double>(valueBuckets);
+                    const double upper = u + 1 == valueBuckets ? 1.0 : static_cast<double>(u + 1) / valueBuckets;
+                    while (edge < b && e[edge] < lower) {
+                        ++edge;
+                        ++below;
+                    }
+                    const bool inside = edge < b && (e[edge] < upper || (u + 1 == valueBuckets && e[edge] < 1.0));
+                    lookup[u] = inside ? -1 : static_cast<std::int32_t>(below);
+                }
+            }
+            std::vector<std::int64_t> count(b, 0);
+            std::vector<std::int64_t> hits(b, 0);
+            std::vector<double> scoreSum(b, 0.0);
+            const auto cls = static_cast<std::int32_t>(c);
+            for (std::size_t r = 0; r < rows; ++r) {
+                const double s = column[r];
+                std::int32_t bin = lookup[valueBucket(s)];
+                if (bin < 0)  // np.searchsorted(edges[1:-1], s): the number of inner edges strictly below s
+                    bin = static_cast<std::int32_t>(std::lower_bound(e.begin() + 1, e.end() - 1, s) - (e.begin() + 1));
+                const auto at = static_cast<std::size_t>(bin);
+                ++count[at];
+                hits[at] += truth[r] == cls ? 1 : 0;
+                scoreSum[at] += s;
+            }
+            out.perClass.push_back(finish(e, count, hits, scoreSum));
         }
     }
     return out;

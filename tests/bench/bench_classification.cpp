@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Classification analysis at the sizes the compare view must handle: 10 M binary predictions (goal: confusion +
-// calibration + ROC/PR under 2 s) and 1 M rows x 100 classes (goal: confusion + calibration under 5 s).
+// calibration + ROC/PR under 2 s) and 1 M rows x 100 classes (goal: confusion + calibration under 5 s), plus the
+// predictions reader. tests/bench/run_eval_bench.sh runs it pinned to one core and writes the table for the README.
 #include "analysis/calibration.h"
 #include "analysis/classification.h"
 #include "analysis/curves.h"
+#include "analysis/evaluation.h"
+#include "analysis/predictions.h"
 
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 
@@ -196,6 +200,52 @@ void multiclassCalibrationBench(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(multiRows));
 }
 
+// The whole multi-class goal: confusion from the arg-max plus top-label and one-vs-rest calibration.
+void multiclassAll(benchmark::State& state) {
+    const auto& d = multiData();
+    const auto binning = state.range(0) == 0 ? Binning::Uniform : Binning::Quantile;
+    for (auto _ : state) {
+        ConfusionMatrix confusion;
+        confusion.counts.assign(multiClasses * multiClasses, 0);
+        for (std::size_t c = 0; c < multiClasses; ++c)
+            confusion.labels.push_back("class " + std::to_string(c));
+        for (std::size_t r = 0; r < multiRows; ++r) {
+            const double* row = d.probabilities.data() + r * multiClasses;
+            std::size_t best = 0;
+            for (std::size_t c = 1; c < multiClasses; ++c)
+                best = row[c] > row[best] ? c : best;
+            ++confusion.counts[static_cast<std::size_t>(d.truth[r]) * multiClasses + best];
+        }
+        auto report = classificationReport(confusion);
+        auto calibration = multiclassCalibration({d.probabilities, multiClasses}, d.truth, 15, binning);
+        benchmark::DoNotOptimize(report);
+        benchmark::DoNotOptimize(calibration);
+    }
+    state.SetLabel(binning == Binning::Uniform ? "uniform bins" : "equal-mass bins");
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(multiRows));
+}
+
+// A predictions CSV (label, probability) read and evaluated end to end: parse, intern, confusion, calibration, curves.
+void binaryPredictionsFile(benchmark::State& state) {
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    const auto& d = binaryData();
+    std::string text = "label,probability\n";
+    text.reserve(rows * 24);
+    char buffer[32];
+    for (std::size_t i = 0; i < rows; ++i) {
+        text += d.positive[i] != 0 ? "1," : "0,";
+        const int n = std::snprintf(buffer, sizeof buffer, "%.17g\n", d.scores[i]);
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    for (auto _ : state) {
+        auto predictions = readPredictionsText(text, "bench.csv");
+        auto evaluation = evaluatePredictions(*predictions, "bench.csv");
+        benchmark::DoNotOptimize(evaluation);
+    }
+    state.counters["MB"] = static_cast<double>(text.size()) / 1e6;
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(rows));
+}
+
 }  // namespace
 
 BENCHMARK(binaryConfusionByIndex)->Unit(benchmark::kMillisecond)->Iterations(3);
@@ -206,5 +256,7 @@ BENCHMARK(binaryRocAndPr)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(binaryAll)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(multiclassConfusion)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(multiclassCalibrationBench)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(multiclassAll)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(binaryPredictionsFile)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 BENCHMARK_MAIN();

@@ -4,11 +4,11 @@
     python make_demo_workspace.py [--out resources/demo/mlruns]
 
 Two experiments (an image-classification sweep with a diverging and a failed run, a tabular model comparison),
-curves with realistic noise, confusion matrices as JSON artifacts, a dataset input and a model registry with
-stages and aliases. The output is byte-for-byte deterministic: ids come from a seeded generator, clocks are
-fixed, and artifact locations are rewritten to mlflow-artifacts:/<experiment>/<run>/artifacts so no path of
-the generating machine is stored (`mlflow server --backend-store-uri mlruns --artifacts-destination mlruns`
-serves it as is).
+curves with realistic noise, confusion matrices as JSON artifacts, a dataset input and a model registry with stages
+and aliases, and predictions files (per-class and binary probabilities) for the evaluation views. The output is
+byte-for-byte deterministic: ids come from a seeded generator, clocks are fixed, and artifact locations are
+rewritten to mlflow-artifacts:/<experiment>/<run>/artifacts so no path of the generating machine is stored (`mlflow
+server --backend-store-uri mlruns --artifacts-destination mlruns` serves it as is).
 """
 
 import argparse
@@ -276,6 +276,44 @@ def registry(client, vision_runs, tabular_runs):
     client.set_registered_model_alias(name, "prod", "1")
 
 
+def evaluation_artifacts(client, vision_runs, tabular_runs):
+    """Predictions files for the evaluation views: per-class probabilities for three vision runs and the default
+    probability for every tabular run, each model calibrated differently (over-confident, smoothed, well
+    calibrated), written next to the confusion matrices as eval/predictions.csv."""
+    rng = random.Random(SEED + 5)  # its own stream, so the runs above stay byte-for-byte the same
+
+    def softmax(logits, temperature):
+        top = max(logits)
+        exps = [math.exp((v - top) / temperature) for v in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    vision = [("adamw-lr1e-3-s0", 2.6, 0.7), ("sgd-lr0.1-s0", 2.9, 1.0), ("adamw-lr1e-3-ls0.1", 2.5, 1.5)]
+    for name, separation, temperature in vision:
+        lines = ["id,label," + ",".join(f"prob_{c}" for c in CIFAR_CLASSES)]
+        for i in range(600):
+            truth = i % len(CIFAR_CLASSES)
+            logits = [rng.gauss(0, 1) for _ in CIFAR_CLASSES]
+            logits[truth] += separation
+            # Confusable neighbours (cat/dog, automobile/truck) pull probability towards each other.
+            neighbour = {3: 5, 5: 3, 1: 9, 9: 1}.get(truth)
+            if neighbour is not None:
+                logits[neighbour] += separation * 0.45
+            probs = [round(p, 6) for p in softmax(logits, temperature)]
+            lines.append(f"{i},{CIFAR_CLASSES[truth]}," + ",".join(repr(p) for p in probs))
+        client.log_text(vision_runs[name], "\n".join(lines) + "\n", "eval/predictions.csv")
+
+    tabular = {"lightgbm-depth6": (0.95, 1.0), "lightgbm-depth8": (1.0, 0.6), "xgboost-depth6": (0.9, 1.3),
+               "xgboost-depth4-lr0.3": (0.75, 0.8)}
+    for name, (separation, temperature) in tabular.items():
+        lines = ["label,probability"]
+        for _ in range(800):
+            y = int(rng.random() < 0.2)
+            logit = (separation * (1 if y else -1) - 1.0 + rng.gauss(0, 1.2)) / temperature
+            lines.append(f"{y},{round(1 / (1 + math.exp(-logit)), 6)!r}")
+        client.log_text(tabular_runs[name], "\n".join(lines) + "\n", "eval/predictions.csv")
+
+
 def strip_machine_paths(root):
     """Rewrites artifact locations, MLflow's only absolute paths, to the server-relative form."""
     for meta in sorted(root.rglob("meta.yaml")):
@@ -309,6 +347,7 @@ def main():
     tabular_runs = tabular(client, rng)
     _clock[0] = (BASE_MS + 2 * 86_400_000) / 1000.0  # models are registered after the runs end
     registry(client, vision_runs, tabular_runs)
+    evaluation_artifacts(client, vision_runs, tabular_runs)
     strip_machine_paths(root)
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     print(json.dumps({"out": root.name, "runs": len(vision_runs) + len(tabular_runs), "bytes": size}))

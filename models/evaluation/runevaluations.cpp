@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+#include "runevaluations.h"
+
+#include "analysis/confusionartifact.h"
+#include "cache/analysisstore.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace runlens {
+
+namespace {
+
+using nlohmann::json;
+
+bool endsWith(const std::string& s, std::string_view suffix) {
+    return s.size() >= suffix.size() && std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
+               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+           });
+}
+
+std::string fileName(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Kubeflow keeps a confusion_matrix output as outputs/<metadata stem>/<index>-confusion_matrix/<file>; its labels
+// are in outputs[index] of the metadata file <stem>.json, which the importer keeps as an artifact too.
+std::optional<std::vector<std::string>> kubeflowLabels(CacheReader& reader, std::int64_t runId,
+                                                       const std::vector<ArtifactRow>& artifacts,
+                                                       const std::string& path) {
+    if (!path.starts_with("outputs/"))
+        return std::nullopt;
+    const auto stemEnd = path.find('/', 8);
+    const auto indexEnd = stemEnd == std::string::npos ? std::string::npos : path.find('/', stemEnd + 1);
+    if (indexEnd == std::string::npos)
+        return std::nullopt;
+    const std::string stem = path.substr(8, stemEnd - 8);
+    const std::string folder = path.substr(stemEnd + 1, indexEnd - stemEnd - 1);
+    if (!folder.ends_with("-confusion_matrix"))
+        return std::nullopt;
+    std::size_t index = 0;
+    try {
+        index = std::stoul(folder);
+    } catch (...) {
+        return std::nullopt;
+    }
+    for (const auto& a : artifacts) {
+        if (a.path.find('/') != std::string::npos || a.path != stem + ".json" || !a.hasContent)
+            continue;
+        auto content = reader.artifactContent(runId, a.path);
+        if (!content || !*content)
+            return std::nullopt;
+        const json metadata = json::parse(**content, nullptr, false);
+        const json* output = nullptr;
+        if (metadata.is_object() && metadata.contains("outputs") && metadata["outputs"].is_array() &&
+            index < metadata["outputs"].size())
+            output = &metadata["outputs"][index];
+        else if (metadata.is_object() && index == 0 && metadata.contains("type"))
+            output = &metadata;
+        if (!output || !output->contains("labels") || !(*output)["labels"].is_array())
+            return std::vector<std::string>{};
+        std::vector<std::string> labels;
+        for (const auto& l : (*output)["labels"])
+            labels.push_back(l.is_string() ? l.get<std::string>() : l.dump());
+        return labels;
+    }
+    return std::vector<std::string>{};
+}
+
+}  // namespace
+
+Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const analysis::EvaluationOptions& options) {
+    RunEvaluations out;
+    auto stored = runAnalyses(cache, run.id, analysis_kind::evaluation);
+    if (!stored)
+        return stored.error();
+    for (const auto& row : *stored) {
+        const json doc = json::parse(row.resultJson, nullptr, false);
+        auto e = analysis::evaluationFromJson(doc);
+        if (!e) {
+            out.problems.push_back(Error{row.name, {}, "stored evaluation is unreadable: " + e.error().message});
+            continue;
+        }
+        if (e->name.empty())
+            e->name = row.name;
+        out.evaluations.push_back(std::move(*e));
+    }
+
+    CacheReader reader(cache);
+    auto artifacts = reader.artifacts(run.id);
+    if (!artifacts)
+        return artifacts.error();
+    for (const auto& a : *artifacts) {
+        if (!a.hasContent)
+            continue;
+        const bool json = endsWith(a.path, ".json");
+        const bool csv = endsWith(a.path, ".csv") || endsWith(a.path, ".tsv");
+        const bool jsonl = endsWith(a.path, ".jsonl") || endsWith(a.path, ".ndjson");
+        if (!json && !csv && !jsonl)
+            continue;
+        auto content = reader.artifactContent(run.id, a.path);
+        if (!content)
+            return content.error();
+        if (!*content)
+            continue;
+        const std::string& text = **content;
+        if (csv) {
+            if (auto labels = kubeflowLabels(reader, run.id, *artifacts, a.path)) {
+                auto m = analysis::kubeflowConfusion(text, *labels, a.path);
+                if (m)
+                    out.evaluations.push_back(analysis::evaluateConfusion(m->matrix, a.path, a.path, m->shape));
+                else
+                    out.problems.push_back(m.error());
+                continue;
+            }
+        }
+        if (!jsonl) {
+            auto m = analysis::readConfusionArtifact(text, a.path);
+            if (!m) {
+                out.problems.push_back(m.error());
+                continue;
+            }
+            if (*m) {
+                out.evaluations.push_back(analysis::evaluateConfusion((*m)->matrix, a.path, a.path, (*m)->shape));
+                continue;
+            }
+        }
+        if (json)
+            continue;
+        // A predictions file logged as an artifact. One without prediction columns is some other table.
+        auto p = analysis::readPredictionsText(text, a.path);
+        if (!p) {
+            const std::string& at = p.error().position;
+            if (!at.empty() && !at.starts_with("header"))
+                out.problems.push_back(p.error());
+            continue;
+        }
+        auto e = analysis::evaluatePredictions(*p, fileName(a.path), options);
+        if (!e) {
+            out.problems.push_back(e.error());
+            continue;
+        }
+        e->path = a.path;
+        out.evaluations.push_back(std::move(*e));
+    }
+
+    auto metric = [&](std::string_view key) -> std::optional<double> {
+        for (const auto& m : run.metrics)
+            if (m.key == key && m.summary.count > 0)
+                return m.summary.last;
+        return std::nullopt;
+    };
+    if (auto m = analysis::mlflowBinaryConfusion(metric("true_negatives"), metric("false_positives"),
+                                                 metric("false_negatives"), metric("true_positives")))
+        out.evaluations.push_back(analysis::evaluateConfusion(m->matrix, "metrics", "", m->shape));
+    return out;
+}
+
+}  // namespace runlens
