@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
+#include "driftcommand.h"
+
 #include "cache/cache.h"
 #include "cache/cachereader.h"
 #include "cache/defaultpath.h"
@@ -42,6 +44,8 @@ Commands:
   metric RUN KEY [--csv|--json]
                             Print every point of a metric series (step, timestamp, value).
                             RUN is the cache id or the tracker's run id.
+  drift --reference FILE --current FILE [--json] [--policy P] [--run RUN]
+                            Data drift between two CSV/TSV/JSON Lines files (see 'runlens drift --help').
 
 Options:
   --cache FILE              The cache (workspace) file to use.
@@ -541,6 +545,8 @@ int commandMetric(const Arguments& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool interactiveErr) {
+    if (const auto code = runDriftCommand(argc, argv, out, err))
+        return *code;
     Arguments args;
     args.cachePath = defaultCachePath();
     for (int i = 1; i < argc; ++i) {
