@@ -23,7 +23,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t bytesPerPoint = 24;  // value, weight and merge scratch per kept point
+constexpr std::size_t bytesPerPoint = 40;  // value, weight, merge scratch and pending share per kept point
 
 struct OwnedRecord {
     std::vector<std::string> fields;
@@ -72,7 +72,46 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+constexpr double exactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Plain decimals ("-12.3456") with at most 15 digits: the integer of the digits divided by a power of ten. Both are
+// exact doubles and division rounds correctly, so the result is the nearest double, as strtod gives (Clinger's fast
+// path). Anything else returns false and goes to the general parser.
+bool parsePlainDecimal(std::string_view s, double& value) {
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    bool negative = false;
+    if (p != end && (*p == '-' || *p == '+')) {
+        negative = *p == '-';
+        ++p;
+    }
+    std::uint64_t mantissa = 0;
+    int digits = 0;
+    int fraction = 0;
+    bool dot = false;
+    for (; p != end; ++p) {
+        const char c = *p;
+        if (c >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            fraction += dot ? 1 : 0;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 15)
+        return false;
+    const double magnitude = static_cast<double>(mantissa) / exactPowersOfTen[fraction];
+    value = negative ? -magnitude : magnitude;
+    return true;
+}
+
 bool parseNumber(std::string_view s, double& value) {
+    if (parsePlainDecimal(s, value))
+        return true;
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
     if (s.empty())
@@ -123,7 +162,10 @@ void consume(Side& side, const std::vector<Plan>& plans, int which, const std::v
         const Plan& plan = plans[c];
         SideColumn& column = side.columns[c];
         const std::string_view raw = fields[plan.index[which]];
-        if (analysis::isMissingToken(raw)) {
+        // Missing tokens are empty or start with a letter or a space; numbers never do.
+        const char first = raw.empty() ? ' ' : raw.front();
+        const bool maybeMissing = !((first >= '0' && first <= '9') || first == '-' || first == '.');
+        if (maybeMissing && analysis::isMissingToken(raw)) {
             if (plan.kind == ColumnKind::Numeric || plan.kind == ColumnKind::Text)
                 column.numeric.addMissing();
             else
@@ -323,6 +365,28 @@ Status prepare(Prepared& p, const std::string& referencePath, const std::string&
         if (plan.kind == ColumnKind::Empty) {
             p.ignored.push_back(plan.name);
             continue;
+        }
+        // Every value different and not a number: an identifier (customer id, uuid), which says nothing about
+        // drift; a policy can still type it.
+        if ((plan.kind == ColumnKind::Categorical || plan.kind == ColumnKind::Text) &&
+            (override == policy.columns.end() || !override->second.kind)) {
+            std::set<std::string_view> distinct;
+            std::size_t present = 0;
+            for (int s = 0; s < 2; ++s) {
+                for (const auto& r : p.sides[s].head) {
+                    if (r.fields.size() != (s == 0 ? refColumns : curColumns).size())
+                        continue;
+                    const std::string_view v = r.fields[plan.index[s]];
+                    if (analysis::isMissingToken(v))
+                        continue;
+                    ++present;
+                    distinct.insert(v);
+                }
+            }
+            if (present >= 50 && distinct.size() == present) {
+                p.ignored.push_back(plan.name);
+                continue;
+            }
         }
         kept.push_back(plan);
     }

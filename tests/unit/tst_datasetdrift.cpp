@@ -85,6 +85,8 @@ private Q_SLOTS:
     void fileLargerThanTheMemoryLimitStreams();
     void policyOverridesTypeAndIgnores();
     void predictionScoreDriftAndBrier();
+    void identifierColumnsAreNotCompared();
+    void numbersParseAsStrtodDoes();
 
 private:
     std::string file(const char* name, std::string_view text) {
@@ -489,6 +491,47 @@ void TestDatasetDrift::predictionScoreDriftAndBrier() {
     auto missing = computePredictionDrift(refPath, curPath, DriftPolicy::defaults(), {"nope", "", ""});
     QVERIFY(!missing.ok());
     QVERIFY(missing.error().message.find("'nope'") != std::string::npos);
+}
+
+void TestDatasetDrift::identifierColumnsAreNotCompared() {
+    std::string ref = "customer,v\n";
+    std::string cur = "customer,v\n";
+    for (int i = 0; i < 60; ++i) {
+        ref += "c-" + std::to_string(i) + "," + std::to_string(i % 9) + ".5\n";
+        cur += "c-" + std::to_string(i + 100) + "," + std::to_string(i % 9) + ".5\n";
+    }
+    auto doc = computeDatasetDrift(file("id-ref.csv", ref), file("id-cur.csv", cur), DriftPolicy::defaults());
+    QVERIFY(doc.ok());
+    QVERIFY((*doc)["ignored_columns"] == json::array({"customer"}));
+    QCOMPARE((*doc)["columns_total"].get<int>(), 1);
+}
+
+void TestDatasetDrift::numbersParseAsStrtodDoes() {
+    // The fast decimal path and the general parser must agree with strtod to the last bit.
+    const std::vector<std::string> texts = {"0.1",
+                                            "-12.3456",
+                                            "1e-3",
+                                            "123456789012345678",
+                                            "7",
+                                            "+2.50",
+                                            "-0.0001",
+                                            "3.14159265358979",
+                                            "999999999999999.9"};
+    std::string ref = "x\n";
+    for (const auto& t : texts)
+        ref += t + "\n";
+    const auto path = file("numbers.csv", ref);
+    auto doc = computeDatasetDrift(path, path, DriftPolicy::defaults());
+    QVERIFY(doc.ok());
+    const auto& column = *findColumn(*doc, "x");
+    QCOMPARE(column["type"].get<std::string>(), std::string("numeric"));
+    std::vector<double> expected;
+    for (const auto& t : texts)
+        expected.push_back(std::strtod(t.c_str(), nullptr));
+    QCOMPARE(column["reference_summary"]["min"].get<double>(), *std::min_element(expected.begin(), expected.end()));
+    QCOMPARE(column["reference_summary"]["max"].get<double>(), *std::max_element(expected.begin(), expected.end()));
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(column["reference_summary"]["quantiles"]["0.50"].get<double>(), expected[4]);
 }
 
 QTEST_GUILESS_MAIN(TestDatasetDrift)
