@@ -7,6 +7,8 @@
 #include "curveview.h"
 #include "demo.h"
 #include "evaluation/evaluationview.h"
+#include "drift/demodrift.h"
+#include "drift/driftview.h"
 #include "importjob.h"
 #include "itemmodels/runfilterproxymodel.h"
 #include "itemmodels/runtablemodel.h"
@@ -130,6 +132,24 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
                 ids.push_back(run->id);
         validation->setRuns(m_cache ? m_cache->path() : std::string(), std::move(ids));
+    });
+    auto* drift = new DriftView;
+    m_lowerTabs->addTab(drift, tr("Drift"));
+    const auto showSelectedDrift = [this, drift] {
+        const auto rows = m_table->selectionModel()->selectedRows();
+        const RunRow* run = rows.isEmpty() ? nullptr : m_model->runAt(m_proxy->mapToSource(rows.front()).row());
+        drift->setWorkspace(workspacePath());
+        drift->setRun(run ? run->id : 0,
+                      run ? text(run->run.name.empty() ? run->run.externalId : run->run.name) : QString());
+    };
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, drift, showSelectedDrift);
+    connect(this, &MainWindow::importFinished, drift, [this, showSelectedDrift] {
+        // The demo opens with a drift report: its dataset pair compared once and kept with its credit-default run.
+        if (workspacePath() == demoCachePath() && !demoDatasetsPath().isEmpty()) {
+            if (auto status = ensureDemoDriftReports(workspacePath(), demoDatasetsPath()); !status)
+                addProblem(tr("warning"), status.error());
+        }
+        showSelectedDrift();
     });
     splitter->addWidget(top);
     splitter->addWidget(m_lowerTabs);

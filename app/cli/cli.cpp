@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "evalcommand.h"
 
+#include "driftcommand.h"
+
 #include "cache/cache.h"
 #include "cache/cachereader.h"
 #include "cache/defaultpath.h"
@@ -50,6 +52,8 @@ Commands:
   eval --predictions FILE [--run RUN] [--label-col C] [--score-cols C1,C2..] [--json]
   eval RUN [--json]         Confusion matrix, calibration and ROC/PR of a predictions file (CSV or
                             JSON Lines), saved to RUN with --run; or every evaluation a run has.
+  drift --reference FILE --current FILE [--json] [--policy P] [--run RUN]
+                            Data drift between two CSV/TSV/JSON Lines files (see 'runlens drift --help').
 
 Options:
   --cache FILE              The cache (workspace) file to use.
@@ -549,6 +553,8 @@ int commandMetric(const Arguments& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool interactiveErr) {
+    if (const auto code = runDriftCommand(argc, argv, out, err))
+        return *code;
     Arguments args;
     args.cachePath = defaultCachePath();
     for (int i = 1; i < argc; ++i) {

@@ -449,27 +449,57 @@ double smirnovSf(std::int64_t n, double x) {
         const double logp = -std::pow(6.0 * nd * x + 1, 2) / 18.0 / nd;
         return clipProbability(logp < -std::numbers::ln2 ? std::exp(logp) : 1 - (-std::expm1(logp)));
     }
-    // Birnbaum-Tingey: SF = x sum_{v=0}^{floor(n(1-x))} C(n,v) (1-x-v/n)^(n-v) (x+v/n)^(v-1), all terms positive.
-    // Each term in logs with an extended-precision running log binomial, so neither overflow nor cancellation.
+    // Birnbaum-Tingey: SF = x sum_{v=0}^{floor(n(1-x))} C(n,v) (1-x-v/n)^(n-v) (x+v/n)^(v-1), all terms positive and
+    // unimodal in v. Summing outward from the largest term and stopping once the rest cannot matter touches a few
+    // thousand terms instead of n; each term in logs with extended precision, so neither overflow nor cancellation.
     const long double xl = x;
     const std::int64_t lastTerm = n - nxFloor - 1;
-    const std::int64_t termCount = lastTerm + 1;
-    long double logBinomial = 0;
-    long double sum = 0;
-    for (std::int64_t v = 0; v <= lastTerm; ++v) {
+    const auto logTermAt = [&](std::int64_t v, long double logBinomial) {
         const auto vl = static_cast<long double>(v);
         const long double base1 = (nl - vl) / nl - xl;
         const long double base2 = vl / nl + xl;
-        const long double logTerm = logBinomial + (nl - vl) * std::log(base1) + (vl - 1) * std::log(base2);
-        const long double term = std::exp(logTerm);
+        return logBinomial + (nl - vl) * std::log(base1) + (vl - 1) * std::log(base2);
+    };
+    const auto logBinomialAt = [&](std::int64_t v) {
+        const auto vl = static_cast<long double>(v);
+        return std::lgamma(nl + 1) - std::lgamma(vl + 1) - std::lgamma(nl - vl + 1);
+    };
+    std::int64_t low = 0;
+    std::int64_t high = lastTerm;
+    while (high - low > 2) {
+        const std::int64_t m1 = low + (high - low) / 3;
+        const std::int64_t m2 = high - (high - low) / 3;
+        if (logTermAt(m1, logBinomialAt(m1)) < logTermAt(m2, logBinomialAt(m2)))
+            low = m1 + 1;
+        else
+            high = m2 - 1;
+    }
+    std::int64_t peak = low;
+    for (std::int64_t v = low + 1; v <= high; ++v) {
+        if (logTermAt(v, logBinomialAt(v)) > logTermAt(peak, logBinomialAt(peak)))
+            peak = v;
+    }
+    const long double peakLogBinomial = logBinomialAt(peak);
+    long double sum = std::exp(logTermAt(peak, peakLogBinomial));
+    // Upward: C(n, v+1) = C(n, v) (n - v) / (v + 1).
+    long double logBinomial = peakLogBinomial;
+    for (std::int64_t v = peak + 1; v <= lastTerm; ++v) {
+        const auto previous = static_cast<long double>(v - 1);
+        logBinomial += std::log((nl - previous) / (previous + 1));
+        const long double term = std::exp(logTermAt(v, logBinomial));
         sum += term;
-        if (term != 0) {
-            if (4.0L * static_cast<long double>(termCount - v) * term < epsilon * sum && v != lastTerm)
-                break;
-        } else if (v > n / 2) {
+        if (static_cast<long double>(lastTerm - v) * term < epsilon * sum * 0.25L)
             break;
-        }
-        logBinomial += std::log((nl - vl) / (vl + 1));
+    }
+    // Downward: C(n, v-1) = C(n, v) v / (n - v + 1).
+    logBinomial = peakLogBinomial;
+    for (std::int64_t v = peak - 1; v >= 0; --v) {
+        const auto next = static_cast<long double>(v + 1);
+        logBinomial += std::log(next / (nl - next + 1));
+        const long double term = std::exp(logTermAt(v, logBinomial));
+        sum += term;
+        if (static_cast<long double>(v) * term < epsilon * sum * 0.25L)
+            break;
     }
     return clipProbability(static_cast<double>(xl * sum));
 }

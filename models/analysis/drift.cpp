@@ -172,10 +172,24 @@ std::size_t dropNonFiniteAndSort(std::vector<double>& values) {
     return removed;
 }
 
-KsResult ksTwoSampleSorted(std::span<const double> a, std::span<const double> b, KsMethod method) {
+namespace {
+
+// Weight of point i; an empty weight list means every point counts once.
+inline std::int64_t weightAt(std::span<const std::int64_t> weights, std::size_t i) {
+    return weights.empty() ? 1 : weights[i];
+}
+
+std::int64_t totalWeight(std::span<const double> values, std::span<const std::int64_t> weights) {
+    if (weights.empty())
+        return static_cast<std::int64_t>(values.size());
+    return std::accumulate(weights.begin(), weights.end(), std::int64_t{0});
+}
+
+KsResult ksCore(std::span<const double> a, std::span<const std::int64_t> aw, std::span<const double> b,
+                std::span<const std::int64_t> bw, KsMethod method) {
     KsResult result;
-    const auto n1 = static_cast<std::int64_t>(a.size());
-    const auto n2 = static_cast<std::int64_t>(b.size());
+    const std::int64_t n1 = totalWeight(a, aw);
+    const std::int64_t n2 = totalWeight(b, bw);
     if (n1 == 0 || n2 == 0) {
         result.statistic = nan;
         result.pValue = nan;
@@ -189,17 +203,20 @@ KsResult ksTwoSampleSorted(std::span<const double> a, std::span<const double> b,
     double dFloat = 0;
     std::size_t i = 0;
     std::size_t j = 0;
+    std::int64_t ci = 0;
+    std::int64_t cj = 0;
     while (i < a.size() || j < b.size()) {
         const double v = j == b.size() ? a[i] : (i == a.size() ? b[j] : std::min(a[i], b[j]));
         while (i < a.size() && a[i] == v)
-            ++i;
+            ci += weightAt(aw, i++);
         while (j < b.size() && b[j] == v)
-            ++j;
-        const std::int64_t diff = static_cast<std::int64_t>(i) * n2g - static_cast<std::int64_t>(j) * n1g;
+            cj += weightAt(bw, j++);
+        const std::int64_t diff = ci * n2g - cj * n1g;
         if (std::llabs(diff) > h) {
             h = std::llabs(diff);
-            dFloat = std::fabs(static_cast<double>(i) / static_cast<double>(n1) -
-                               static_cast<double>(j) / static_cast<double>(n2));
+            dFloat = std::fabs(static_cast<double>(ci) / static_cast<double>(n1) -
+                               static_cast<double>(cj) / static_cast<double>(n2));
+            result.location = v;
         }
     }
     result.statistic = dFloat;
@@ -231,28 +248,47 @@ KsResult ksTwoSampleSorted(std::span<const double> a, std::span<const double> b,
     return result;
 }
 
-double wassersteinSorted(std::span<const double> a, std::span<const double> b) {
-    if (a.empty() || b.empty())
+double wassersteinCore(std::span<const double> a, std::span<const std::int64_t> aw, std::span<const double> b,
+                       std::span<const std::int64_t> bw) {
+    const std::int64_t n1i = totalWeight(a, aw);
+    const std::int64_t n2i = totalWeight(b, bw);
+    if (n1i == 0 || n2i == 0)
         return nan;
-    const auto n1 = static_cast<double>(a.size());
-    const auto n2 = static_cast<double>(b.size());
-    // Integral of |F_a - F_b| over the merged sample: between consecutive merged values both CDFs are constant.
+    const auto n1 = static_cast<double>(n1i);
+    const auto n2 = static_cast<double>(n2i);
+    // Integral of |F_a - F_b| over the merged sample: between consecutive distinct values both CDFs are constant.
     CompensatedSum sum;
     std::size_t i = 0;
     std::size_t j = 0;
-    const std::size_t total = a.size() + b.size();
-    for (std::size_t k = 0; k + 1 < total; ++k) {
-        double x = 0;
-        if (j == b.size() || (i < a.size() && a[i] <= b[j]))
-            x = a[i++];
-        else
-            x = b[j++];
+    std::int64_t ci = 0;
+    std::int64_t cj = 0;
+    while (i < a.size() || j < b.size()) {
+        const double v = j == b.size() ? a[i] : (i == a.size() ? b[j] : std::min(a[i], b[j]));
+        while (i < a.size() && a[i] == v)
+            ci += weightAt(aw, i++);
+        while (j < b.size() && b[j] == v)
+            cj += weightAt(bw, j++);
+        if (i == a.size() && j == b.size())
+            break;
         const double next = j == b.size() ? a[i] : (i == a.size() ? b[j] : std::min(a[i], b[j]));
-        const double delta = next - x;
-        if (delta != 0)
-            sum.add(std::fabs(static_cast<double>(i) / n1 - static_cast<double>(j) / n2) * delta);
+        sum.add(std::fabs(static_cast<double>(ci) / n1 - static_cast<double>(cj) / n2) * (next - v));
     }
     return sum.value();
+}
+
+}  // namespace
+
+KsResult ksTwoSampleSorted(std::span<const double> a, std::span<const double> b, KsMethod method) {
+    return ksCore(a, {}, b, {}, method);
+}
+
+KsResult ksTwoSampleWeighted(std::span<const double> a, std::span<const std::int64_t> aWeights,
+                             std::span<const double> b, std::span<const std::int64_t> bWeights, KsMethod method) {
+    return ksCore(a, aWeights, b, bWeights, method);
+}
+
+double wassersteinSorted(std::span<const double> a, std::span<const double> b) {
+    return wassersteinCore(a, {}, b, {});
 }
 
 std::vector<double> quantileBinEdges(std::span<const double> sortedReference, int bins) {
@@ -341,24 +377,113 @@ NumericSummary summarizeSorted(std::span<const double> sorted, std::int64_t miss
     return s;
 }
 
+double weightedQuantile(std::span<const double> values, std::span<const std::int64_t> weights, std::int64_t total,
+                        double q) {
+    if (total <= 0 || values.empty())
+        return nan;
+    const double position = static_cast<double>(total - 1) * q;
+    const double belowPosition = std::floor(position);
+    const auto below = static_cast<std::int64_t>(belowPosition);
+    const auto above = std::min(below + 1, total - 1);
+    // Values at 0-based ranks below and above, each value repeated weight times.
+    double a = values.back();
+    double b = values.back();
+    std::int64_t seen = 0;
+    bool haveA = false;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        seen += weightAt(weights, i);
+        if (!haveA && below < seen) {
+            a = values[i];
+            haveA = true;
+        }
+        if (above < seen) {
+            b = values[i];
+            break;
+        }
+    }
+    const double t = position - belowPosition;
+    const double diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+namespace {
+
+std::vector<double> weightedBinEdges(const NumericSample& s, int bins) {
+    std::vector<double> edges;
+    if (s.count() == 0 || bins < 2)
+        return edges;
+    for (int k = 1; k < bins; ++k)
+        edges.push_back(weightedQuantile(s.values(), s.weights(), s.count(), static_cast<double>(k) / bins));
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    return edges;
+}
+
+std::vector<std::int64_t> weightedBinCounts(const NumericSample& s, std::span<const double> edges) {
+    std::vector<std::int64_t> counts(edges.size() + 1, 0);
+    const auto values = s.values();
+    const auto weights = s.weights();
+    std::size_t e = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        while (e < edges.size() && values[i] >= edges[e])
+            ++e;
+        counts[e] += weights[i];
+    }
+    return counts;
+}
+
+NumericSummary summarizeSample(const NumericSample& s) {
+    NumericSummary summary;
+    summary.count = s.count();
+    summary.missing = s.missing();
+    const std::int64_t all = summary.count + summary.missing;
+    summary.missingShare = all > 0 ? static_cast<double>(summary.missing) / static_cast<double>(all) : 0.0;
+    if (s.count() == 0) {
+        summary.min = summary.max = summary.mean = summary.std = nan;
+        summary.quantiles.fill(nan);
+        return summary;
+    }
+    summary.min = s.min();
+    summary.max = s.max();
+    summary.mean = s.mean();
+    summary.std = s.populationStd();
+    for (std::size_t k = 0; k < summaryQuantiles.size(); ++k)
+        summary.quantiles[k] = weightedQuantile(s.values(), s.weights(), s.count(), summaryQuantiles[k]);
+    return summary;
+}
+
+}  // namespace
+
 Result<NumericDrift> numericDrift(std::vector<double> reference, std::vector<double> current,
                                   const NumericDriftOptions& options) {
-    const auto referenceMissing = static_cast<std::int64_t>(dropNonFiniteAndSort(reference));
-    const auto currentMissing = static_cast<std::int64_t>(dropNonFiniteAndSort(current));
-    if (reference.empty())
+    const auto unbounded = std::numeric_limits<std::size_t>::max() / 4;
+    NumericSample ref(unbounded);
+    NumericSample cur(unbounded);
+    for (double v : reference)
+        ref.add(v);
+    for (double v : current)
+        cur.add(v);
+    ref.finish();
+    cur.finish();
+    return numericDrift(ref, cur, options);
+}
+
+Result<NumericDrift> numericDrift(const NumericSample& reference, const NumericSample& current,
+                                  const NumericDriftOptions& options) {
+    if (reference.count() == 0)
         return Error{{}, {}, "the reference sample has no finite value"};
-    if (current.empty())
+    if (current.count() == 0)
         return Error{{}, {}, "the current sample has no finite value"};
     NumericDrift d;
-    d.reference = summarizeSorted(reference, referenceMissing);
-    d.current = summarizeSorted(current, currentMissing);
-    d.ks = ksTwoSampleSorted(reference, current, options.ksMethod);
-    d.binEdges = quantileBinEdges(reference, options.psiBins);
-    d.referenceShares = shares(binCountsSorted(reference, d.binEdges), d.reference.count);
-    d.currentShares = shares(binCountsSorted(current, d.binEdges), d.current.count);
+    d.exact = reference.exact() && current.exact();
+    d.reference = summarizeSample(reference);
+    d.current = summarizeSample(current);
+    d.ks = ksCore(reference.values(), reference.weights(), current.values(), current.weights(), options.ksMethod);
+    d.binEdges = weightedBinEdges(reference, options.psiBins);
+    d.referenceShares = shares(weightedBinCounts(reference, d.binEdges), d.reference.count);
+    d.currentShares = shares(weightedBinCounts(current, d.binEdges), d.current.count);
     d.psi = populationStabilityIndex(d.referenceShares, d.currentShares);
     d.jensenShannon = jensenShannonDistance(d.referenceShares, d.currentShares);
-    d.wasserstein = wassersteinSorted(reference, current);
+    d.wasserstein = wassersteinCore(reference.values(), reference.weights(), current.values(), current.weights());
     // Evidently's floor on the norm keeps a constant reference from dividing by zero.
     d.wassersteinNormed = d.wasserstein / std::max(d.reference.std, 0.001);
     return d;
@@ -401,11 +526,50 @@ CategoryTally tally(std::span<const std::string> reference, std::span<const std:
     return t;
 }
 
+CategoryTally tally(const CategorySample& reference, const CategorySample& current) {
+    CategoryTally t;
+    t.referenceCount = reference.count();
+    t.currentCount = current.count();
+    t.referenceMissing = reference.missing();
+    t.currentMissing = current.missing();
+    for (const auto& [value, count] : reference.counts()) {
+        const auto it = current.counts().find(value);
+        t.categories.push_back({value, count, it == current.counts().end() ? 0 : it->second});
+    }
+    for (const auto& [value, count] : current.counts()) {
+        if (!reference.counts().contains(value))
+            t.categories.push_back({value, 0, count});
+    }
+    std::sort(t.categories.begin(), t.categories.end(),
+              [](const CategoryCount& x, const CategoryCount& y) { return x.value < y.value; });
+    return t;
+}
+
+Result<CategoricalDrift> categoricalFromTally(CategoryTally t);
+Result<BinaryDrift> binaryFromTally(const CategoryTally& t);
+
 }  // namespace
 
 Result<CategoricalDrift> categoricalDrift(std::span<const std::string> reference,
                                           std::span<const std::string> current) {
-    auto t = tally(reference, current);
+    return categoricalFromTally(tally(reference, current));
+}
+
+Result<CategoricalDrift> categoricalDrift(const CategorySample& reference, const CategorySample& current) {
+    return categoricalFromTally(tally(reference, current));
+}
+
+Result<BinaryDrift> binaryDrift(std::span<const std::string> reference, std::span<const std::string> current) {
+    return binaryFromTally(tally(reference, current));
+}
+
+Result<BinaryDrift> binaryDrift(const CategorySample& reference, const CategorySample& current) {
+    return binaryFromTally(tally(reference, current));
+}
+
+namespace {
+
+Result<CategoricalDrift> categoricalFromTally(CategoryTally t) {
     if (t.referenceCount == 0)
         return Error{{}, {}, "the reference sample has no value"};
     if (t.currentCount == 0)
@@ -449,8 +613,7 @@ Result<CategoricalDrift> categoricalDrift(std::span<const std::string> reference
     return d;
 }
 
-Result<BinaryDrift> binaryDrift(std::span<const std::string> reference, std::span<const std::string> current) {
-    const auto t = tally(reference, current);
+Result<BinaryDrift> binaryFromTally(const CategoryTally& t) {
     if (t.referenceCount == 0)
         return Error{{}, {}, "the reference sample has no value"};
     if (t.currentCount == 0)
@@ -477,5 +640,7 @@ Result<BinaryDrift> binaryDrift(std::span<const std::string> reference, std::spa
     }
     return d;
 }
+
+}  // namespace
 
 }  // namespace runlens::analysis

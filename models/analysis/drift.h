@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "columnsample.h"
 #include "error.h"
 
 #include <array>
@@ -50,7 +51,8 @@ enum class KsMethod { Auto, Exact, Asymptotic };
 struct KsResult {
     double statistic = 0;  // sup |F_ref - F_cur|
     double pValue = 1;
-    bool exact = false;  // which distribution gave the p-value
+    bool exact = false;   // which distribution gave the p-value
+    double location = 0;  // a value where the largest gap between the two CDFs is reached (just after it)
 };
 
 // Two-sided two-sample Kolmogorov-Smirnov test on sorted, finite, non-empty samples, exactly as
@@ -58,6 +60,11 @@ struct KsResult {
 // Exact falls back to asymptotic when lcm(n1, n2) is too large or the exact recursion fails; the asymptotic p-value is
 // kstwo.sf(D, round(n1 n2 / (n1 + n2))), the one-sample finite-n distribution at the effective size.
 KsResult ksTwoSampleSorted(std::span<const double> a, std::span<const double> b, KsMethod method = KsMethod::Auto);
+
+// The same on weighted samples (sorted values, each standing for weight rows), as NumericSample keeps them.
+KsResult ksTwoSampleWeighted(std::span<const double> a, std::span<const std::int64_t> aWeights,
+                             std::span<const double> b, std::span<const std::int64_t> bWeights,
+                             KsMethod method = KsMethod::Auto);
 
 // scipy.stats.wasserstein_distance (first Wasserstein distance, equal weights) of two sorted, finite samples.
 double wassersteinSorted(std::span<const double> a, std::span<const double> b);
@@ -116,12 +123,21 @@ struct NumericDrift {
     double wasserstein = 0;
     // Evidently's "Wasserstein distance (normed)": wasserstein / max(reference std, 0.001).
     double wassersteinNormed = 0;
+    bool exact =
+        true;  // false when a side was summarised (NumericSample::exact) and the statistics are close, not exact
 };
 
 // All numeric drift statistics for one column. Takes the samples by value: they are filtered and sorted in place.
 // An Error when either side has no finite value.
 Result<NumericDrift> numericDrift(std::vector<double> reference, std::vector<double> current,
                                   const NumericDriftOptions& options = {});
+// The same from streamed samples (finish() must have been called on both).
+Result<NumericDrift> numericDrift(const NumericSample& reference, const NumericSample& current,
+                                  const NumericDriftOptions& options = {});
+
+// Value at a quantile (numpy's linear method) of a weighted sorted sample, each value repeated weight times.
+double weightedQuantile(std::span<const double> values, std::span<const std::int64_t> weights, std::int64_t total,
+                        double q);
 
 // ---- Categorical and binary columns --------------------------------------------------------------------------------
 
@@ -154,6 +170,8 @@ struct CategoricalDrift {
 // Categorical drift of string values; missing tokens (isMissingToken) are counted and excluded. An Error when either
 // side has no non-missing value.
 Result<CategoricalDrift> categoricalDrift(std::span<const std::string> reference, std::span<const std::string> current);
+// The same from streamed counts.
+Result<CategoricalDrift> categoricalDrift(const CategorySample& reference, const CategorySample& current);
 
 struct BinaryDrift {
     std::string successValue;  // the smaller of the (at most two) values, the "1" of the proportions
@@ -173,5 +191,6 @@ struct BinaryDrift {
 // Two-proportion Z-test of a column with at most two distinct non-missing values (over both sides). An Error when a
 // side has no value or there are more than two distinct values.
 Result<BinaryDrift> binaryDrift(std::span<const std::string> reference, std::span<const std::string> current);
+Result<BinaryDrift> binaryDrift(const CategorySample& reference, const CategorySample& current);
 
 }  // namespace runlens::analysis

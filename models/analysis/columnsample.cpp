@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+#include "columnsample.h"
+
+#include "drift.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace runlens::analysis {
+
+namespace {
+
+// Chan et al.'s combination of two (count, mean, sum of squared deviations) triples.
+void combineMoments(std::int64_t& count, double& mean, double& m2, std::int64_t otherCount, double otherMean,
+                    double otherM2) {
+    if (otherCount == 0)
+        return;
+    if (count == 0) {
+        count = otherCount;
+        mean = otherMean;
+        m2 = otherM2;
+        return;
+    }
+    const auto na = static_cast<double>(count);
+    const auto nb = static_cast<double>(otherCount);
+    const double total = na + nb;
+    const double delta = otherMean - mean;
+    mean += delta * nb / total;
+    m2 += otherM2 + delta * delta * na * nb / total;
+    count += otherCount;
+}
+
+}  // namespace
+
+NumericSample::NumericSample(std::size_t maxPoints)
+    : m_maxPoints(std::max<std::size_t>(maxPoints, 64)),
+      m_pendingCapacity(std::clamp<std::size_t>(m_maxPoints / 2, 64, std::size_t{1} << 15)) {}
+
+NumericSample::~NumericSample() = default;
+NumericSample::NumericSample(NumericSample&&) noexcept = default;
+NumericSample& NumericSample::operator=(NumericSample&&) noexcept = default;
+
+std::int64_t NumericSample::count() const {
+    return m_count;
+}
+
+std::int64_t NumericSample::missing() const {
+    return m_missing;
+}
+
+double NumericSample::min() const {
+    return m_min;
+}
+
+double NumericSample::max() const {
+    return m_max;
+}
+
+double NumericSample::mean() const {
+    return m_count > 0 ? m_mean : std::numeric_limits<double>::quiet_NaN();
+}
+
+double NumericSample::populationStd() const {
+    return m_count > 0 ? std::sqrt(std::max(m_m2, 0.0) / static_cast<double>(m_count))
+                       : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::size_t NumericSample::memoryBytes() const {
+    return m_pending.capacity() * sizeof(double) + m_values.capacity() * sizeof(double) +
+           m_weights.capacity() * sizeof(std::int64_t) + m_scratchValues.capacity() * sizeof(double) +
+           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_edges.capacity() * sizeof(double) +
+           m_binCounts.capacity() * sizeof(std::int64_t) + m_binSums.capacity() * sizeof(double) +
+           m_cellFirstBin.capacity() * sizeof(std::uint32_t) + (m_outside ? m_outside->memoryBytes() : 0);
+}
+
+void NumericSample::flush() {
+    if (m_pending.empty())
+        return;
+    if (m_binned) {
+        for (double value : m_pending)
+            addBinned(value);
+        m_pending.clear();
+        return;
+    }
+    m_missing += static_cast<std::int64_t>(dropNonFiniteAndSort(m_pending));
+    const std::size_t n = m_pending.size();
+    if (n > 0) {
+        // Batch mean and squared deviations in two passes, then combined with what came before.
+        double sum = 0;
+        double compensation = 0;
+        for (double x : m_pending) {
+            const double t = sum + x;
+            compensation += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
+            sum = t;
+        }
+        const auto nb = static_cast<double>(n);
+        const double batchMean = (sum + compensation) / nb;
+        double m2 = 0;
+        double m2Compensation = 0;
+        for (double x : m_pending) {
+            const double d = (x - batchMean) * (x - batchMean);
+            const double t = m2 + d;
+            m2Compensation += m2 >= d ? (m2 - t) + d : (d - t) + m2;
+            m2 = t;
+        }
+        if (m_count == 0) {
+            m_min = m_pending.front();
+            m_max = m_pending.back();
+        } else {
+            m_min = std::min(m_min, m_pending.front());
+            m_max = std::max(m_max, m_pending.back());
+        }
+        combineMoments(m_count, m_mean, m_m2, static_cast<std::int64_t>(n), batchMean, m2 + m2Compensation);
+
+        // Merge the sorted batch (weight 1 each) into the points, equal values becoming one point.
+        m_scratchValues.clear();
+        m_scratchWeights.clear();
+        m_scratchValues.reserve(m_values.size() + n);
+        m_scratchWeights.reserve(m_values.size() + n);
+        std::size_t i = 0;
+        std::size_t j = 0;
+        while (i < m_values.size() || j < n) {
+            double v = 0;
+            std::int64_t w = 1;
+            if (j == n || (i < m_values.size() && m_values[i] <= m_pending[j])) {
+                v = m_values[i];
+                w = m_weights[i++];
+            } else {
+                v = m_pending[j++];
+            }
+            if (!m_scratchValues.empty() && m_scratchValues.back() == v) {
+                m_scratchWeights.back() += w;
+            } else {
+                m_scratchValues.push_back(v);
+                m_scratchWeights.push_back(w);
+            }
+        }
+        m_values.swap(m_scratchValues);
+        m_weights.swap(m_scratchWeights);
+    }
+    m_pending.clear();
+    if (m_values.size() > m_maxPoints)
+        toBins();
+}
+
+void NumericSample::toBins() {
+    // At most 4096 bins: a column's counts, sums, edges and index then stay in a core's cache while a batch is
+    // counted, which is most of the speed.
+    const std::size_t bins = std::clamp<std::size_t>(m_maxPoints / 2, 16, maxBins);
+    const std::int64_t target = (m_count + static_cast<std::int64_t>(bins) - 1) / static_cast<std::int64_t>(bins);
+    m_edges.clear();
+    std::int64_t inBin = 0;
+    for (std::size_t i = 0; i < m_values.size(); ++i) {
+        if (m_edges.empty() || inBin >= target) {
+            m_edges.push_back(m_values[i]);
+            inBin = 0;
+        }
+        inBin += m_weights[i];
+    }
+    m_low = m_values.front();
+    m_high = m_values.back();
+    m_binCounts.assign(m_edges.size(), 0);
+    m_binSums.assign(m_edges.size(), 0.0);
+    std::size_t bin = 0;
+    for (std::size_t i = 0; i < m_values.size(); ++i) {
+        while (bin + 1 < m_edges.size() && m_edges[bin + 1] <= m_values[i])
+            ++bin;
+        m_binCounts[bin] += m_weights[i];
+        m_binSums[bin] += m_values[i] * static_cast<double>(m_weights[i]);
+    }
+    // The coarse index: equal-width cells over [low, high], each knowing the first bin it overlaps, so a value's bin
+    // is a short search away.
+    const std::size_t cells = std::clamp<std::size_t>(m_edges.size() * 2, 1024, std::size_t{1} << 17);
+    m_cellScale = m_high > m_low ? static_cast<double>(cells) / (m_high - m_low) : 0.0;
+    m_cellFirstBin.resize(cells + 1);
+    for (std::size_t c = 0; c <= cells; ++c) {
+        const double x = m_cellScale > 0 ? m_low + static_cast<double>(c) / m_cellScale : m_low;
+        const auto it = std::upper_bound(m_edges.begin(), m_edges.end(), x);
+        m_cellFirstBin[c] = static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(it - m_edges.begin() - 1, 0));
+    }
+    m_shift = m_mean;
+    m_binned = true;
+    m_values = {};
+    m_weights = {};
+    m_scratchValues = {};
+    m_scratchWeights = {};
+    m_pendingCapacity = 8192;
+    m_pending.clear();
+    m_pending.shrink_to_fit();
+}
+
+std::size_t NumericSample::binOf(double value) const {
+    const std::size_t cells = m_cellFirstBin.size() - 1;
+    const auto cell = std::min(cells - 1, static_cast<std::size_t>((value - m_low) * m_cellScale));
+    // A cell overlaps one or two bins (there are twice as many cells as bins); rounding in the cell arithmetic can be
+    // a cell off, which the walks below correct.
+    std::size_t bin = m_cellFirstBin[cell];
+    while (bin > 0 && m_edges[bin] > value)
+        --bin;
+    const std::size_t last = m_edges.size() - 1;
+    while (bin < last && m_edges[bin + 1] <= value)
+        ++bin;
+    return bin;
+}
+
+void NumericSample::addBinned(double value) {
+    if (!(value >= m_low && value <= m_high)) {
+        if (!std::isfinite(value)) {
+            ++m_missing;
+            return;
+        }
+        if (!m_outside)
+            m_outside = std::make_unique<NumericSample>(std::max<std::size_t>(m_maxPoints / 4, 1024));
+        m_outside->add(value);
+        return;
+    }
+    const std::size_t bin = binOf(value);
+    ++m_binCounts[bin];
+    m_binSums[bin] += value;
+    const double d = value - m_shift;
+    m_shiftedSum += d;
+    m_shiftedSquares += d * d;
+    ++m_binnedCount;
+}
+
+void NumericSample::finish() {
+    flush();
+    if (!m_binned || m_finished)
+        return;
+    m_finished = true;
+    if (m_binnedCount > 0) {
+        const auto n = static_cast<double>(m_binnedCount);
+        const double mean = m_shift + m_shiftedSum / n;
+        const double m2 = std::max(m_shiftedSquares - m_shiftedSum * m_shiftedSum / n, 0.0);
+        combineMoments(m_count, m_mean, m_m2, m_binnedCount, mean, m2);
+    }
+    // Points: what lies below the bins, one point per non-empty bin at its mean, what lies above.
+    std::span<const double> outsideValues;
+    std::span<const std::int64_t> outsideWeights;
+    if (m_outside) {
+        m_outside->finish();
+        outsideValues = m_outside->values();
+        outsideWeights = m_outside->weights();
+        m_missing += m_outside->missing();
+        if (m_outside->count() > 0) {
+            const double outsideM2 =
+                m_outside->populationStd() * m_outside->populationStd() * static_cast<double>(m_outside->count());
+            combineMoments(m_count, m_mean, m_m2, m_outside->count(), m_outside->mean(), outsideM2);
+            m_min = std::min(m_min, m_outside->min());
+            m_max = std::max(m_max, m_outside->max());
+        }
+    }
+    std::size_t o = 0;
+    while (o < outsideValues.size() && outsideValues[o] < m_low) {
+        m_values.push_back(outsideValues[o]);
+        m_weights.push_back(outsideWeights[o]);
+        ++o;
+    }
+    for (std::size_t b = 0; b < m_binCounts.size(); ++b) {
+        if (m_binCounts[b] == 0)
+            continue;
+        // The mean of a bin's values lies inside the bin, so the points stay sorted.
+        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), m_edges[b],
+                                       b + 1 < m_edges.size() ? m_edges[b + 1] : m_high);
+        if (!m_values.empty() && m_values.back() == mean) {
+            m_weights.back() += m_binCounts[b];
+        } else {
+            m_values.push_back(mean);
+            m_weights.push_back(m_binCounts[b]);
+        }
+    }
+    for (; o < outsideValues.size(); ++o) {
+        m_values.push_back(outsideValues[o]);
+        m_weights.push_back(outsideWeights[o]);
+    }
+    m_outside.reset();
+}
+
+void CategorySample::add(std::string_view value) {
+    ++m_count;
+    if (auto it = m_counts.find(value); it != m_counts.end()) {
+        ++it->second;
+        return;
+    }
+    if (m_counts.size() >= m_maxCategories) {
+        m_overflowed = true;
+        ++m_counts[std::string(otherLabel)];
+        return;
+    }
+    m_counts.emplace(std::string(value), 1);
+}
+
+}  // namespace runlens::analysis

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace runlens::analysis {
+
+// A numeric column streamed one value at a time in bounded memory and at a few nanoseconds a value.
+//
+// While it has at most maxPoints distinct values it is exact: values are kept sorted as (value, weight) points,
+// equal values merging losslessly, so a column with few distinct values stays exact at any length. Past that it
+// turns into a histogram of min(maxPoints / 2, maxBins) bins of equal weight, their edges taken from the values seen so
+// far; each later value only increments its bin (found through a coarse index, no sorting), and values beyond the
+// edges go to a nested sample of the same kind. A bin stands for its values at their mean, so the empirical CDF is off
+// by at most a bin's weight (about 1 / 4096 of the rows for a steady distribution) and exact() turns false. Count,
+// missing, min and max stay exact; mean and standard deviation are streamed with shifted sums.
+class NumericSample {
+public:
+    static constexpr std::size_t defaultMaxPoints = std::size_t{1} << 16;
+    static constexpr std::size_t maxBins = 4096;
+
+    explicit NumericSample(std::size_t maxPoints = defaultMaxPoints);
+    ~NumericSample();
+    NumericSample(NumericSample&&) noexcept;
+    NumericSample& operator=(NumericSample&&) noexcept;
+
+    void add(double value) {
+        // Values wait in a batch either way: one column's bins stay in cache while a batch is counted.
+        m_pending.push_back(value);
+        if (m_pending.size() >= m_pendingCapacity)
+            flush();
+    }
+    void addMissing(std::int64_t count = 1) { m_missing += count; }
+    // Makes the points below current; call once after the last add() (calling it again is harmless).
+    void finish();
+
+    std::span<const double> values() const { return m_values; }
+    std::span<const std::int64_t> weights() const { return m_weights; }
+    std::int64_t count() const;    // finite values
+    std::int64_t missing() const;  // NaN, infinities, missing tokens
+    bool exact() const { return !m_binned; }
+    double min() const;
+    double max() const;
+    double mean() const;
+    double populationStd() const;  // ddof = 0
+    std::size_t memoryBytes() const;
+
+private:
+    void flush();
+    void toBins();
+    void addBinned(double value);
+    std::size_t binOf(double value) const;
+
+    std::size_t m_maxPoints;
+    std::size_t m_pendingCapacity;
+    std::vector<double> m_pending;
+    std::vector<double> m_values;         // sorted, distinct
+    std::vector<std::int64_t> m_weights;  // rows each value stands for
+    std::vector<double> m_scratchValues;
+    std::vector<std::int64_t> m_scratchWeights;
+    std::int64_t m_count = 0;
+    std::int64_t m_missing = 0;
+    double m_min = 0;
+    double m_max = 0;
+    // Running mean and sum of squared deviations, combined batch by batch (Chan et al.) so no digits are lost.
+    double m_mean = 0;
+    double m_m2 = 0;
+
+    // Histogram mode.
+    bool m_binned = false;
+    bool m_finished = false;
+    std::vector<double> m_edges;  // lower edge of each bin; the last bin ends at m_high
+    double m_low = 0;
+    double m_high = 0;
+    std::vector<std::int64_t> m_binCounts;
+    std::vector<double> m_binSums;
+    std::vector<std::uint32_t> m_cellFirstBin;  // coarse index: the bin holding each cell's lower end
+    double m_cellScale = 0;
+    double m_shift = 0;  // sums of (value - shift) keep the variance's digits
+    double m_shiftedSum = 0;
+    double m_shiftedSquares = 0;
+    std::int64_t m_binnedCount = 0;
+    std::unique_ptr<NumericSample> m_outside;  // values beyond the bins' edges
+};
+
+// A categorical column streamed in bounded memory: counts per distinct value. Past maxCategories distinct values new
+// ones are counted under otherLabel and overflowed() turns true.
+class CategorySample {
+public:
+    static constexpr std::size_t defaultMaxCategories = 10000;
+    static constexpr std::string_view otherLabel = "(other)";
+
+    explicit CategorySample(std::size_t maxCategories = defaultMaxCategories) : m_maxCategories(maxCategories) {}
+
+    void add(std::string_view value);
+    void addMissing(std::int64_t count = 1) { m_missing += count; }
+
+    std::int64_t count() const { return m_count; }
+    std::int64_t missing() const { return m_missing; }
+    bool overflowed() const { return m_overflowed; }
+    // Value -> count, in no particular order.
+    const auto& counts() const { return m_counts; }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+    };
+    std::size_t m_maxCategories;
+    std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> m_counts;
+    std::int64_t m_count = 0;
+    std::int64_t m_missing = 0;
+    bool m_overflowed = false;
+};
+
+}  // namespace runlens::analysis

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: MIT
+#include "datasetdrift.h"
+
+#include "analysis/columnsample.h"
+#include "analysis/driftreport.h"
+
+#include <fast_float/fast_float.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+namespace runlens::datasets {
+
+using analysis::CategorySample;
+using analysis::ColumnKind;
+using analysis::NumericSample;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t bytesPerPoint = 40;  // value, weight, merge scratch and pending share per kept point
+
+struct OwnedRecord {
+    std::vector<std::string> fields;
+    std::int64_t row = 0;
+    std::int64_t line = 0;
+    std::string problem;
+};
+
+struct Plan {
+    std::string name;
+    ColumnKind kind = ColumnKind::Numeric;
+    std::size_t index[2] = {0, 0};  // column index in the reference and the current file
+};
+
+struct SideColumn {
+    explicit SideColumn(std::size_t maxPoints) : numeric(maxPoints) {}
+    NumericSample numeric;
+    CategorySample categories;
+    std::int64_t invalid = 0;
+};
+
+struct Side {
+    std::unique_ptr<TableReader> reader;
+    std::vector<OwnedRecord> head;
+    std::vector<SideColumn> columns;
+    std::int64_t rows = 0;
+    json problems = json::array();
+    std::int64_t problemCount = 0;
+    std::size_t maxProblems = 50;
+    Status status;
+    // Predictions: Brier score of the rows with a label and a valid score.
+    bool brier = false;
+    std::size_t scoreIndex = 0;
+    std::size_t labelIndex = 0;
+    std::string positive;
+    double brierSum = 0;
+    double brierCompensation = 0;
+    std::int64_t brierRows = 0;
+};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+constexpr double exactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Plain decimals ("-12.3456") with at most 15 digits: the integer of the digits divided by a power of ten. Both are
+// exact doubles and division rounds correctly, so the result is the nearest double, as strtod gives (Clinger's fast
+// path). Anything else returns false and goes to the general parser.
+bool parsePlainDecimal(std::string_view s, double& value) {
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    bool negative = false;
+    if (p != end && (*p == '-' || *p == '+')) {
+        negative = *p == '-';
+        ++p;
+    }
+    std::uint64_t mantissa = 0;
+    int digits = 0;
+    int fraction = 0;
+    bool dot = false;
+    for (; p != end; ++p) {
+        const char c = *p;
+        if (c >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            fraction += dot ? 1 : 0;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else {
+            return false;
+        }
+    }
+    if (digits == 0 || digits > 15)
+        return false;
+    const double magnitude = static_cast<double>(mantissa) / exactPowersOfTen[fraction];
+    value = negative ? -magnitude : magnitude;
+    return true;
+}
+
+bool parseNumber(std::string_view s, double& value) {
+    if (parsePlainDecimal(s, value))
+        return true;
+    if (!s.empty() && s.front() == '+')
+        s.remove_prefix(1);
+    if (s.empty())
+        return false;
+    const auto [end, ec] = fast_float::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size();
+}
+
+std::int64_t codePoints(std::string_view s) {
+    std::int64_t n = 0;
+    for (char c : s)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+void addProblem(Side& side, std::int64_t row, std::int64_t line, const std::string* column, std::string message) {
+    ++side.problemCount;
+    if (side.problems.size() >= side.maxProblems)
+        return;
+    json p = {{"file", side.reader->path()},
+              {"row", row},
+              {"line", line},
+              {"column", column ? json(*column) : json(nullptr)},
+              {"message", std::move(message)}};
+    side.problems.push_back(std::move(p));
+}
+
+std::string shortValue(std::string_view value) {
+    return value.size() > 40 ? std::string(value.substr(0, 37)) + "..." : std::string(value);
+}
+
+void consume(Side& side, const std::vector<Plan>& plans, int which, const std::vector<std::string_view>& fields,
+             std::int64_t row, std::int64_t line, const std::string& problem) {
+    if (!problem.empty()) {
+        addProblem(side, row, line, nullptr, problem);
+        if (fields.empty())
+            return;
+    }
+    const std::size_t expected = side.reader->columns().size();
+    if (fields.size() != expected) {
+        addProblem(side, row, line, nullptr,
+                   "the row has " + std::to_string(fields.size()) + " fields, the header has " +
+                       std::to_string(expected) + "; the row is left out");
+        return;
+    }
+    ++side.rows;
+    for (std::size_t c = 0; c < plans.size(); ++c) {
+        const Plan& plan = plans[c];
+        SideColumn& column = side.columns[c];
+        const std::string_view raw = fields[plan.index[which]];
+        // Missing tokens are empty or start with a letter or a space; numbers never do.
+        const char first = raw.empty() ? ' ' : raw.front();
+        const bool maybeMissing = !((first >= '0' && first <= '9') || first == '-' || first == '.');
+        if (maybeMissing && analysis::isMissingToken(raw)) {
+            if (plan.kind == ColumnKind::Numeric || plan.kind == ColumnKind::Text)
+                column.numeric.addMissing();
+            else
+                column.categories.addMissing();
+            continue;
+        }
+        switch (plan.kind) {
+        case ColumnKind::Numeric: {
+            double value = 0;
+            if (parseNumber(trim(raw), value)) {
+                column.numeric.add(value);
+            } else {
+                ++column.invalid;
+                addProblem(side, row, line, &plan.name,
+                           "value '" + shortValue(raw) + "' is not a number, and the column is numeric; left out");
+            }
+            break;
+        }
+        case ColumnKind::Text:
+            column.numeric.add(static_cast<double>(codePoints(raw)));
+            break;
+        default:
+            column.categories.add(trim(raw));
+            break;
+        }
+    }
+    if (side.brier) {
+        const std::string_view label = trim(fields[side.labelIndex]);
+        const std::string_view scoreText = trim(fields[side.scoreIndex]);
+        double score = 0;
+        if (analysis::isMissingToken(label) || analysis::isMissingToken(scoreText) || !parseNumber(scoreText, score))
+            return;
+        if (!(score >= 0 && score <= 1)) {
+            addProblem(side, row, line, &side.reader->columns()[side.scoreIndex],
+                       "score " + shortValue(scoreText) + " is not a probability between 0 and 1; left out of Brier");
+            return;
+        }
+        const double y = label == side.positive ? 1.0 : 0.0;
+        const double term = (score - y) * (score - y);
+        const double t = side.brierSum + term;
+        side.brierCompensation +=
+            std::fabs(side.brierSum) >= term ? (side.brierSum - t) + term : (term - t) + side.brierSum;
+        side.brierSum = t;
+        ++side.brierRows;
+    }
+}
+
+Status readHead(Side& side, std::int64_t rows) {
+    TableRecord record;
+    while (static_cast<std::int64_t>(side.head.size()) < rows) {
+        auto got = side.reader->next(record);
+        if (!got)
+            return got.error();
+        if (!*got)
+            break;
+        side.head.push_back({std::vector<std::string>(record.fields.begin(), record.fields.end()), record.row,
+                             record.line, record.problem});
+    }
+    return {};
+}
+
+void streamSide(Side& side, const std::vector<Plan>& plans, int which) {
+    std::vector<std::string_view> views;
+    for (const auto& r : side.head) {
+        views.assign(r.fields.begin(), r.fields.end());
+        consume(side, plans, which, views, r.row, r.line, r.problem);
+    }
+    side.head.clear();
+    side.head.shrink_to_fit();
+    TableRecord record;
+    while (true) {
+        auto got = side.reader->next(record);
+        if (!got) {
+            side.status = got.error();
+            return;
+        }
+        if (!*got)
+            break;
+        consume(side, plans, which, record.fields, record.row, record.line, record.problem);
+    }
+    for (auto& column : side.columns)
+        column.numeric.finish();
+}
+
+json sideJson(const Side& side) {
+    return {{"path", side.reader->path()}, {"rows", side.rows}};
+}
+
+// Runs fn(i) for i in [0, count) on up to `threads` threads.
+template <typename Fn> void parallelFor(std::size_t count, int threads, Fn fn) {
+    const auto workers = static_cast<std::size_t>(
+        std::clamp<int>(threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()), 1, 64));
+    std::atomic<std::size_t> nextIndex{0};
+    const auto work = [&] {
+        for (std::size_t i = nextIndex++; i < count; i = nextIndex++)
+            fn(i);
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < std::min(workers, count); ++w)
+        pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+        t.join();
+}
+
+struct Prepared {
+    Side sides[2];
+    std::vector<Plan> plans;
+    json problems = json::array();
+    json ignored = json::array();
+};
+
+// Opens both files, reads their first rows and decides which columns are compared and as what.
+Status prepare(Prepared& p, const std::string& referencePath, const std::string& currentPath,
+               const analysis::DriftPolicy& policy, const DatasetDriftOptions& options,
+               const std::set<std::string>* onlyColumns) {
+    const std::string paths[2] = {referencePath, currentPath};
+    for (int s = 0; s < 2; ++s) {
+        auto reader = TableReader::open(paths[s], options.table);
+        if (!reader)
+            return reader.error();
+        p.sides[s].reader = std::move(*reader);
+        p.sides[s].maxProblems = options.maxProblemsPerFile;
+        if (auto status = readHead(p.sides[s], options.typingRows); !status)
+            return status;
+    }
+    const auto& refColumns = p.sides[0].reader->columns();
+    const auto& curColumns = p.sides[1].reader->columns();
+    for (std::size_t i = 0; i < refColumns.size(); ++i) {
+        const auto it = std::find(curColumns.begin(), curColumns.end(), refColumns[i]);
+        if (onlyColumns && !onlyColumns->contains(refColumns[i]))
+            continue;
+        if (it == curColumns.end()) {
+            p.problems.push_back({{"file", currentPath},
+                                  {"row", nullptr},
+                                  {"column", refColumns[i]},
+                                  {"message", "column '" + refColumns[i] +
+                                                  "' is in the reference but not in this file; it is not compared"}});
+            continue;
+        }
+        Plan plan;
+        plan.name = refColumns[i];
+        plan.index[0] = i;
+        plan.index[1] = static_cast<std::size_t>(it - curColumns.begin());
+        p.plans.push_back(plan);
+    }
+    for (const auto& name : curColumns) {
+        if (onlyColumns && !onlyColumns->contains(name))
+            continue;
+        if (std::find(refColumns.begin(), refColumns.end(), name) == refColumns.end()) {
+            p.problems.push_back({{"file", currentPath},
+                                  {"row", nullptr},
+                                  {"column", name},
+                                  {"message", "column '" + name + "' is not in the reference; it is not compared"}});
+        }
+    }
+    // Types from the first rows of both files together, unless the policy says.
+    std::vector<Plan> kept;
+    for (auto& plan : p.plans) {
+        const auto override = policy.columns.find(plan.name);
+        if (override != policy.columns.end() && override->second.ignore) {
+            p.ignored.push_back(plan.name);
+            continue;
+        }
+        if (override != policy.columns.end() && override->second.kind) {
+            plan.kind = *override->second.kind;
+        } else {
+            std::vector<std::string> sample;
+            for (int s = 0; s < 2; ++s) {
+                for (const auto& r : p.sides[s].head) {
+                    if (r.fields.size() == (s == 0 ? refColumns : curColumns).size())
+                        sample.push_back(r.fields[plan.index[s]]);
+                }
+            }
+            plan.kind = analysis::inferColumnKind(sample);
+            // A stray word among numbers is a bad value, not a categorical column: typed without the few values
+            // that are not numbers (at most 1 %), which are then reported with their row.
+            if (plan.kind == ColumnKind::Categorical || plan.kind == ColumnKind::Text) {
+                std::vector<std::string> numbers;
+                std::size_t present = 0;
+                for (const auto& v : sample) {
+                    if (analysis::isMissingToken(v))
+                        continue;
+                    ++present;
+                    double value = 0;
+                    if (parseNumber(trim(v), value))
+                        numbers.push_back(v);
+                }
+                const std::size_t strays = present - numbers.size();
+                if (strays > 0 && strays * 100 <= std::max<std::size_t>(present, 100)) {
+                    const auto kind = analysis::inferColumnKind(numbers);
+                    if (kind == ColumnKind::Numeric)
+                        plan.kind = kind;
+                }
+            }
+        }
+        if (plan.kind == ColumnKind::Empty) {
+            p.ignored.push_back(plan.name);
+            continue;
+        }
+        // Every value different and not a number: an identifier (customer id, uuid), which says nothing about
+        // drift; a policy can still type it.
+        if ((plan.kind == ColumnKind::Categorical || plan.kind == ColumnKind::Text) &&
+            (override == policy.columns.end() || !override->second.kind)) {
+            std::set<std::string_view> distinct;
+            std::size_t present = 0;
+            for (int s = 0; s < 2; ++s) {
+                for (const auto& r : p.sides[s].head) {
+                    if (r.fields.size() != (s == 0 ? refColumns : curColumns).size())
+                        continue;
+                    const std::string_view v = r.fields[plan.index[s]];
+                    if (analysis::isMissingToken(v))
+                        continue;
+                    ++present;
+                    distinct.insert(v);
+                }
+            }
+            if (present >= 50 && distinct.size() == present) {
+                p.ignored.push_back(plan.name);
+                continue;
+            }
+        }
+        kept.push_back(plan);
+    }
+    p.plans = std::move(kept);
+    if (p.plans.empty()) {
+        return Error{currentPath,
+                     {},
+                     "no column to compare: the files share no column with values (reference columns: " +
+                         std::to_string(refColumns.size()) + ", current columns: " + std::to_string(curColumns.size()) +
+                         ")"};
+    }
+    std::size_t numericColumns = 0;
+    for (const auto& plan : p.plans)
+        numericColumns += plan.kind == ColumnKind::Numeric || plan.kind == ColumnKind::Text ? 1 : 0;
+    const std::size_t maxPoints = std::clamp<std::size_t>(
+        options.memoryLimitBytes / (2 * std::max<std::size_t>(numericColumns, 1) * bytesPerPoint), std::size_t{1} << 10,
+        std::size_t{1} << 24);
+    for (auto& side : p.sides) {
+        side.columns.reserve(p.plans.size());
+        for (std::size_t c = 0; c < p.plans.size(); ++c)
+            side.columns.emplace_back(maxPoints);
+    }
+    return {};
+}
+
+Status streamBoth(Prepared& p) {
+    // One thread per file: parsing is the bulk of the work.
+    std::thread current([&p] { streamSide(p.sides[1], p.plans, 1); });
+    streamSide(p.sides[0], p.plans, 0);
+    current.join();
+    for (const auto& side : p.sides) {
+        if (!side.status)
+            return side.status;
+    }
+    for (const auto& side : p.sides) {
+        if (side.rows == 0)
+            return Error{side.reader->path(), {}, "the file has a header but no data rows"};
+    }
+    return {};
+}
+
+json buildDocument(Prepared& p, const analysis::DriftPolicy& policy, const DatasetDriftOptions& options) {
+    std::vector<json> columns(p.plans.size());
+    parallelFor(p.plans.size(), options.threads, [&](std::size_t c) {
+        analysis::ColumnSamples samples;
+        samples.name = p.plans[c].name;
+        samples.kind = p.plans[c].kind;
+        samples.referenceNumeric = &p.sides[0].columns[c].numeric;
+        samples.currentNumeric = &p.sides[1].columns[c].numeric;
+        samples.referenceCategories = &p.sides[0].columns[c].categories;
+        samples.currentCategories = &p.sides[1].columns[c].categories;
+        samples.referenceInvalid = p.sides[0].columns[c].invalid;
+        samples.currentInvalid = p.sides[1].columns[c].invalid;
+        columns[c] = analysis::columnDriftReport(samples, policy, p.sides[0].rows);
+    });
+    json document = {{"reference", sideJson(p.sides[0])}, {"current", sideJson(p.sides[1])}};
+    document["columns"] = columns;
+    json problems = p.problems;
+    for (auto& side : p.sides) {
+        for (auto& problem : side.problems)
+            problems.push_back(problem);
+        if (side.problemCount > static_cast<std::int64_t>(side.problems.size())) {
+            problems.push_back(
+                {{"file", side.reader->path()},
+                 {"row", nullptr},
+                 {"column", nullptr},
+                 {"message", std::to_string(side.problemCount - static_cast<std::int64_t>(side.problems.size())) +
+                                 " more problems in this file are not listed"}});
+        }
+    }
+    document["problems"] = problems;
+    if (!p.ignored.empty())
+        document["ignored_columns"] = p.ignored;
+    return document;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::optional<std::string> findColumn(const std::vector<std::string>& columns,
+                                      std::initializer_list<std::string_view> names) {
+    for (const auto name : names) {
+        for (const auto& c : columns)
+            if (lower(c) == name)
+                return c;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<json> computeDatasetDrift(const std::string& referencePath, const std::string& currentPath,
+                                 const analysis::DriftPolicy& policy, const DatasetDriftOptions& options) {
+    Prepared p;
+    if (auto status = prepare(p, referencePath, currentPath, policy, options, nullptr); !status)
+        return status.error();
+    if (auto status = streamBoth(p); !status)
+        return status.error();
+    json document = buildDocument(p, policy, options);
+    analysis::finishDriftDocument(document, policy);
+    return document;
+}
+
+Result<json> computePredictionDrift(const std::string& referencePath, const std::string& currentPath,
+                                    const analysis::DriftPolicy& policy, const PredictionColumns& wanted,
+                                    const DatasetDriftOptions& options) {
+    // Column names from the reference's header; the current file must have the same.
+    std::vector<std::string> columns;
+    {
+        auto reader = TableReader::open(referencePath, options.table);
+        if (!reader)
+            return reader.error();
+        columns = (*reader)->columns();
+    }
+    std::string score = wanted.score;
+    if (score.empty()) {
+        const auto found = findColumn(columns, {"score", "probability", "prob", "y_score", "y_prob", "pred_proba",
+                                                "proba", "prediction_score", "positive_probability"});
+        if (!found) {
+            return Error{referencePath,
+                         {},
+                         "no score column found (score, probability, prob, y_score, y_prob, pred_proba, proba); "
+                         "name it with --score-col"};
+        }
+        score = *found;
+    } else if (std::find(columns.begin(), columns.end(), score) == columns.end()) {
+        return Error{referencePath, {}, "has no column '" + score + "'"};
+    }
+    std::string label = wanted.label;
+    if (label.empty()) {
+        label = findColumn(columns, {"label", "y_true", "target", "true_label", "actual", "y", "truth"}).value_or("");
+    } else if (std::find(columns.begin(), columns.end(), label) == columns.end()) {
+        return Error{referencePath, {}, "has no column '" + label + "'"};
+    }
+    std::set<std::string> only = {score};
+    if (!label.empty())
+        only.insert(label);
+
+    analysis::DriftPolicy scorePolicy = policy;
+    scorePolicy.columns[score].kind = ColumnKind::Numeric;
+    Prepared p;
+    if (auto status = prepare(p, referencePath, currentPath, scorePolicy, options, &only); !status)
+        return status.error();
+    const bool haveScore =
+        std::any_of(p.plans.begin(), p.plans.end(), [&](const Plan& plan) { return plan.name == score; });
+    if (!haveScore)
+        return Error{currentPath, {}, "has no score column '" + score + "' to compare with the reference"};
+    const bool haveLabels = !label.empty() && std::any_of(p.plans.begin(), p.plans.end(),
+                                                          [&](const Plan& plan) { return plan.name == label; });
+
+    std::string positive = wanted.positive;
+    if (haveLabels) {
+        std::set<std::string> values;
+        for (const auto& side : p.sides) {
+            const auto& names = side.reader->columns();
+            const auto index = static_cast<std::size_t>(std::find(names.begin(), names.end(), label) - names.begin());
+            for (const auto& r : side.head) {
+                if (index < r.fields.size() && !analysis::isMissingToken(r.fields[index]))
+                    values.insert(std::string(trim(r.fields[index])));
+            }
+        }
+        if (positive.empty()) {
+            for (const auto candidate : {"1", "1.0", "true", "True", "TRUE", "yes", "pos", "positive"}) {
+                if (values.contains(candidate)) {
+                    positive = candidate;
+                    break;
+                }
+            }
+        }
+        if (positive.empty()) {
+            return Error{
+                referencePath, {}, "cannot tell which label the score is the probability of; name it with --positive"};
+        }
+        for (int s = 0; s < 2; ++s) {
+            auto& side = p.sides[s];
+            const auto& names = side.reader->columns();
+            side.brier = true;
+            side.positive = positive;
+            side.scoreIndex = static_cast<std::size_t>(std::find(names.begin(), names.end(), score) - names.begin());
+            side.labelIndex = static_cast<std::size_t>(std::find(names.begin(), names.end(), label) - names.begin());
+        }
+    }
+    if (auto status = streamBoth(p); !status)
+        return status.error();
+    json document = buildDocument(p, policy, options);
+    bool brierAlert = false;
+    json predictions = {{"score_column", score}, {"label_column", haveLabels ? json(label) : json(nullptr)}};
+    if (haveLabels) {
+        const auto brierOf = [](const Side& side) {
+            return side.brierRows > 0 ? (side.brierSum + side.brierCompensation) / static_cast<double>(side.brierRows)
+                                      : std::numeric_limits<double>::quiet_NaN();
+        };
+        const double reference = brierOf(p.sides[0]);
+        const double current = brierOf(p.sides[1]);
+        const double degradation = reference > 0 ? (current - reference) / reference
+                                                 : (current > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+        brierAlert = !std::isnan(degradation) && degradation > policy.brierDegradation;
+        predictions["positive_label"] = positive;
+        predictions["reference_brier"] = analysis::jsonNumber(reference);
+        predictions["current_brier"] = analysis::jsonNumber(current);
+        predictions["brier_degradation"] = analysis::jsonNumber(degradation);
+        predictions["brier_threshold"] = policy.brierDegradation;
+        predictions["brier_alert"] = brierAlert;
+        predictions["reference_scored_rows"] = p.sides[0].brierRows;
+        predictions["current_scored_rows"] = p.sides[1].brierRows;
+    } else {
+        predictions["note"] = "no label column: no Brier score";
+    }
+    document["predictions"] = predictions;
+    analysis::finishDriftDocument(document, policy, brierAlert);
+    return document;
+}
+
+}  // namespace runlens::datasets

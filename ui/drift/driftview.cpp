@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+#include "driftview.h"
+
+#include "analysis/driftpolicy.h"
+#include "cache/analysisstore.h"
+#include "cache/cache.h"
+#include "cache/cachereader.h"
+#include "datasets/datasetdrift.h"
+#include "driftfigures.h"
+#include "itemmodels/driftcolumnsmodel.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <filesystem>
+
+namespace runlens::ui {
+
+using nlohmann::json;
+
+namespace {
+
+struct Comparison {
+    bool ok = false;
+    json document;
+    QString error;
+};
+
+QString fileNameOf(const json& document, const char* side) {
+    const auto it = document.find(side);
+    if (it == document.end() || !it->is_object() || !it->contains("path") || !(*it)["path"].is_string())
+        return QString::fromLatin1(side);
+    return QFileInfo(QString::fromStdString((*it)["path"].get<std::string>())).fileName();
+}
+
+}  // namespace
+
+DriftView::DriftView(QWidget* parent) : QWidget(parent) {
+    m_reportChoice = new QComboBox;
+    m_reportChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_reportChoice->setToolTip(tr("Drift reports stored with the selected run"));
+    m_policy = new QComboBox;
+    m_policy->addItem(tr("Default policy"), QStringLiteral("default"));
+    m_policy->addItem(tr("Evidently preset"), QStringLiteral("evidently"));
+    m_policy->setToolTip(tr("Default: PSI > 0.25 or a p-value < 0.01 drifts a column, any drifted column drifts the "
+                            "dataset.\nEvidently: its DataDriftPreset tests; half the columns drifted drifts the "
+                            "dataset."));
+    m_compare = new QPushButton(tr("Compare Two Datasets..."));
+    m_compare->setToolTip(tr("Pick a reference and a current CSV, TSV or JSON Lines file; the report is kept with "
+                             "the selected run"));
+    auto* exportButton = new QPushButton(tr("Export..."));
+    exportButton->setToolTip(tr("Save the figure shown as PNG, SVG, PDF or CSV"));
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        if (m_shown)
+            exportFigureWithDialog(this, *m_shown, exportBaseName());
+    });
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Report:")));
+    bar->addWidget(m_reportChoice, 1);
+    bar->addWidget(m_policy);
+    bar->addWidget(m_compare);
+    bar->addWidget(exportButton);
+
+    m_summary = new QLabel;
+    m_summary->setTextFormat(Qt::PlainText);
+    QFont bold = m_summary->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.15);
+    m_summary->setFont(bold);
+    m_details = new QLabel;
+    m_details->setTextFormat(Qt::PlainText);
+    m_details->setWordWrap(true);
+
+    m_model = new DriftColumnsModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(DriftColumnsModel::SortRole);
+    m_table = new QTableView;
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(DriftColumnsModel::StatusColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showSelectedColumn(); });
+
+    m_figure = new FigureWidget;
+    m_figure->setPlaceholder(tr("No drift report for this run.\nCompare two datasets with the button above, or run\n"
+                                "runlens drift --reference A.csv --current B.csv --run RUN"));
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(m_table);
+    split->addWidget(m_figure);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({520, 780});
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_details);
+    layout->addWidget(split, 1);
+
+    connect(m_reportChoice, &QComboBox::currentIndexChanged, this, [this](int index) { showReport(index); });
+    connect(m_compare, &QPushButton::clicked, this, &DriftView::chooseDatasets);
+    setDocument(json::object());
+}
+
+DriftView::~DriftView() = default;
+
+void DriftView::setWorkspace(const QString& cachePath) {
+    if (cachePath == m_cachePath)
+        return;
+    m_cachePath = cachePath;
+    reload();
+}
+
+void DriftView::setRun(std::int64_t runId, const QString& label) {
+    m_runId = runId;
+    m_runLabel = label;
+    reload();
+}
+
+void DriftView::reload() {
+    m_reports.clear();
+    m_othersShown = false;
+    const QSignalBlocker blocker(m_reportChoice);
+    m_reportChoice->clear();
+    if (!m_cachePath.isEmpty()) {
+        auto cache = Cache::openExisting(m_cachePath.toStdString());
+        if (cache) {
+            auto rows = m_runId > 0 ? runAnalyses(*cache, m_runId, analysis_kind::drift)
+                                    : Result<std::vector<AnalysisRow>>(std::vector<AnalysisRow>());
+            // A run without reports (or no run) shows the workspace's reports, each named with its run, so the
+            // demo's report is one click away whichever run is selected.
+            if (rows && rows->empty()) {
+                rows = analysesOfKind(*cache, analysis_kind::drift);
+                m_othersShown = true;
+            }
+            CacheReader reader(*cache);
+            if (rows) {
+                // Newest first: the latest comparison is what one usually wants to see.
+                for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
+                    json document = json::parse(it->resultJson, nullptr, false);
+                    if (!document.is_object())
+                        continue;
+                    QString label = QString::fromStdString(it->name);
+                    if (m_othersShown) {
+                        auto runs = reader.findRuns(std::to_string(it->runId));
+                        if (runs && !runs->empty()) {
+                            const auto& r = runs->front().run;
+                            label = QString::fromStdString(r.name.empty() ? r.externalId : r.name) +
+                                    QStringLiteral(": ") + label;
+                        }
+                    }
+                    const QString when =
+                        QDateTime::fromMSecsSinceEpoch(it->createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+                    m_reportChoice->addItem(label + QStringLiteral("  (") + when + QStringLiteral(")"));
+                    m_reports.push_back(std::move(document));
+                }
+            }
+        }
+    }
+    m_reportChoice->setEnabled(!m_reports.empty());
+    showReport(m_reports.empty() ? -1 : 0);
+}
+
+void DriftView::showReport(int index) {
+    setDocument(index >= 0 && index < static_cast<int>(m_reports.size()) ? m_reports[static_cast<std::size_t>(index)]
+                                                                         : json::object());
+}
+
+void DriftView::setDocument(const json& document) {
+    m_document = document;
+    m_model->setDocument(document);
+    m_table->sortByColumn(DriftColumnsModel::StatusColumn, Qt::DescendingOrder);
+    m_table->resizeColumnsToContents();
+    if (!document.contains("columns")) {
+        m_summary->setText(m_runId > 0 ? tr("No drift report for %1").arg(m_runLabel) : tr("No drift report"));
+        m_summary->setStyleSheet({});
+        m_details->clear();
+        m_shown.reset();
+        m_figure->setFigure(nullptr);
+        Q_EMIT reportShown();
+        return;
+    }
+    const bool drift = document.value("verdict", std::string()) == "drift";
+    m_summary->setText(driftVerdictText(document));
+    m_summary->setStyleSheet(QStringLiteral("color: %1").arg(driftStatusColor(drift, drift ? 2 : 0).name()));
+    QString details;
+    if (m_othersShown && m_runId > 0)
+        details = tr("%1 has no drift report; showing the workspace's.   ").arg(m_runLabel);
+    for (const char* side : {"reference", "current"}) {
+        const auto it = document.find(side);
+        if (it != document.end() && it->is_object()) {
+            if (!details.isEmpty())
+                details += QStringLiteral("   ");
+            details += tr("%1: %2 (%3 rows)")
+                           .arg(QString::fromLatin1(side), fileNameOf(document, side))
+                           .arg(it->value("rows", std::int64_t{0}));
+        }
+    }
+    const auto problems = document.find("problems");
+    if (problems != document.end() && problems->is_array() && !problems->empty()) {
+        details += tr("   %n problem(s), e.g. ", nullptr, static_cast<int>(problems->size()));
+        const auto& first = problems->front();
+        details += QString::fromStdString(first.value("message", std::string()));
+        QString tooltip;
+        for (const auto& p : *problems) {
+            tooltip += QString::fromStdString(p.value("file", std::string()));
+            if (p.contains("line") && p["line"].is_number())
+                tooltip += tr(", line %1").arg(p["line"].get<std::int64_t>());
+            tooltip += QStringLiteral(": ") + QString::fromStdString(p.value("message", std::string())) + u'\n';
+        }
+        m_details->setToolTip(tooltip.trimmed());
+    } else {
+        m_details->setToolTip({});
+    }
+    m_details->setText(details);
+    if (m_proxy->rowCount() > 0)
+        m_table->selectRow(0);
+    showSelectedColumn();
+    Q_EMIT reportShown();
+}
+
+void DriftView::showSelectedColumn() {
+    const QModelIndex current = m_table->currentIndex();
+    const json* column = current.isValid() ? m_model->columnAt(m_proxy->mapToSource(current).row()) : nullptr;
+    if (!column) {
+        m_shown = m_document.contains("columns") ? std::make_shared<DriftSummaryFigure>(m_document) : nullptr;
+        m_figure->setFigure(m_shown);
+        return;
+    }
+    m_shown =
+        std::make_shared<DriftColumnFigure>(*column, tr("reference (%1)").arg(fileNameOf(m_document, "reference")),
+                                            tr("current (%1)").arg(fileNameOf(m_document, "current")));
+    m_figure->setFigure(m_shown);
+}
+
+int DriftView::reportCount() const {
+    return static_cast<int>(m_reports.size());
+}
+
+QString DriftView::summaryText() const {
+    return m_summary->text();
+}
+
+std::shared_ptr<const Figure> DriftView::currentFigure() const {
+    return m_shown;
+}
+
+QString DriftView::exportBaseName() const {
+    const QModelIndex current = m_table->currentIndex();
+    const json* column = current.isValid() ? m_model->columnAt(m_proxy->mapToSource(current).row()) : nullptr;
+    if (column && column->contains("column") && (*column)["column"].is_string())
+        return QStringLiteral("drift-") + QString::fromStdString((*column)["column"].get<std::string>());
+    return QStringLiteral("drift-report");
+}
+
+void DriftView::chooseDatasets() {
+    const QString filter = tr("Data files (*.csv *.tsv *.txt *.jsonl *.ndjson);;All files (*)");
+    const QString reference = QFileDialog::getOpenFileName(this, tr("Reference data (training, baseline)"), {}, filter);
+    if (reference.isEmpty())
+        return;
+    const QString current =
+        QFileDialog::getOpenFileName(this, tr("Current data (serving, new)"), QFileInfo(reference).path(), filter);
+    if (current.isEmpty())
+        return;
+    compareDatasets(reference, current);
+}
+
+void DriftView::compareDatasets(const QString& reference, const QString& current) {
+    const int generation = ++m_generation;
+    const std::string policyName = m_policy->currentData().toString().toStdString();
+    m_summary->setText(
+        tr("Comparing %1 with %2...").arg(QFileInfo(current).fileName(), QFileInfo(reference).fileName()));
+    m_summary->setStyleSheet({});
+    auto* watcher = new QFutureWatcher<Comparison>(this);
+    connect(watcher, &QFutureWatcher<Comparison>::finished, this,
+            [this, watcher, generation, reference, current, policyName] {
+                watcher->deleteLater();
+                if (generation != m_generation)
+                    return;  // a newer comparison was started; this one is stale
+                const Comparison result = watcher->result();
+                if (!result.ok) {
+                    m_summary->setText(tr("Comparison failed: %1").arg(result.error));
+                    m_summary->setStyleSheet(QStringLiteral("color: %1").arg(driftStatusColor(true, 2).name()));
+                    Q_EMIT comparisonFinished(false);
+                    return;
+                }
+                if (m_runId > 0 && !m_cachePath.isEmpty()) {
+                    auto cache = Cache::openExisting(m_cachePath.toStdString());
+                    if (cache) {
+                        AnalysisRow row;
+                        row.runId = m_runId;
+                        row.kind = std::string(analysis_kind::drift);
+                        const QString name =
+                            QFileInfo(reference).fileName() + QStringLiteral(" vs ") + QFileInfo(current).fileName();
+                        row.name = name.toStdString();
+                        row.inputsJson = json{
+                            {"reference", reference.toStdString()},
+                            {"current", current.toStdString()},
+                            {"policy",
+                             policyName}}.dump();
+                        row.resultJson = result.document.dump(-1, ' ', false, json::error_handler_t::replace);
+                        if (saveAnalysis(*cache, row)) {
+                            reload();
+                            Q_EMIT comparisonFinished(true);
+                            return;
+                        }
+                    }
+                }
+                setDocument(result.document);
+                Q_EMIT comparisonFinished(true);
+            });
+    watcher->setFuture(QtConcurrent::run([reference, current, policyName] {
+        Comparison out;
+        auto policy = analysis::loadDriftPolicy(policyName);
+        if (!policy) {
+            out.error = QString::fromStdString(policy.error().toString());
+            return out;
+        }
+        auto document = datasets::computeDatasetDrift(reference.toStdString(), current.toStdString(), *policy);
+        if (!document) {
+            out.error = QString::fromStdString(document.error().toString());
+            return out;
+        }
+        out.ok = true;
+        out.document = std::move(*document);
+        return out;
+    }));
+}
+
+}  // namespace runlens::ui
