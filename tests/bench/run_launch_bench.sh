@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Time from launching runlens-gui to an interactive window on a workspace of many runs: the app prints the
+# milliseconds from main() to the first event-loop pass after the run table is filled (--report-ready); the script
+# also measures the whole process wall time (start-up of the process and libraries included).
+# Usage: bash tests/bench/run_launch_bench.sh   (BUILD=build/dev, RUNS=10000, REPEAT=7)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${BUILD:-$here/build/dev}"
+runs="${RUNS:-10000}"
+repeat="${REPEAT:-7}"
+out="$build/bench"
+mkdir -p "$out"
+cmake --build "$build" --target runlens-gui make_launch_cache >/dev/null
+cache="$out/launch-$runs.runlens"
+if [[ ! -f "$cache" ]]; then
+    "$build/tests/bench/make_launch_cache" "$cache" "$runs" 50
+fi
+# A private settings folder, so no saved window or workspace state changes what is measured.
+config="$(mktemp -d)"
+trap 'rm -rf "$config"' EXIT
+export XDG_CONFIG_HOME="$config" XDG_DATA_HOME="$config/data"
+platform="${QT_QPA_PLATFORM:-offscreen}"
+results=()
+walls=()
+for i in $(seq 1 "$repeat"); do
+    start=$(date +%s%N)
+    line=$(QT_QPA_PLATFORM="$platform" "$build/app/runlens-gui" --cache "$cache" --report-ready | grep interactive_ms)
+    end=$(date +%s%N)
+    results+=("$(echo "$line" | awk '{print $2}')")
+    walls+=("$(( (end - start) / 1000000 ))")
+    echo "run $i: $line, process wall $(( (end - start) / 1000000 )) ms"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "runs=$runs platform=$platform median interactive_ms=$(median "${results[@]}") median process_wall_ms=$(median "${walls[@]}")"
