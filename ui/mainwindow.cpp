@@ -84,7 +84,10 @@ public:
         if (above.data(RunTableModel::GroupRole).toString() == group)
             return;
         painter->save();
-        painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));
+        // The text colour, so the rule shows on light, dark and selected rows alike.
+        QColor rule = option.palette.color(QPalette::Text);
+        rule.setAlphaF(0.6f);
+        painter->setPen(QPen(rule, 2));
         painter->drawLine(option.rect.topLeft() + QPoint(0, 1), option.rect.topRight() + QPoint(0, 1));
         painter->restore();
     }
@@ -452,6 +455,7 @@ void MainWindow::applySelection() {
             runs.push_back(run);
 
     showRunDetails(runs);
+    updateRunCount();
 
     std::vector<CurveRun> curves;
     std::vector<ParamDiffRun> params;
@@ -520,8 +524,12 @@ void MainWindow::updateRunCount() {
     const int total = m_model->rowCount();
     const int shown = m_proxy->rowCount();
     const QString runs = total == 1 ? tr("1 run") : tr("%1 runs").arg(total);
-    m_status->setText(shown == total ? tr("%1 in %2").arg(runs, workspacePath())
-                                     : tr("%1 of %2 shown in %3").arg(shown).arg(runs, workspacePath()));
+    QString message = shown == total ? tr("%1 in %2").arg(runs, workspacePath())
+                                     : tr("%1 of %2 shown in %3").arg(shown).arg(runs, workspacePath());
+    const auto selected = m_table->selectionModel()->selectedRows().size();
+    if (selected > 1)
+        message += tr(", %1 selected").arg(selected);
+    m_status->setText(message);
 }
 
 void MainWindow::setRunGrouping(RunGrouping grouping) {
@@ -631,13 +639,8 @@ void MainWindow::restoreColumns() {
             if (auto column = RunExtraColumn::fromId(id))
                 extra.push_back(*column);
     } else {
-        // Until the user chooses, a few params and the last value of a few metrics.
-        const QStringList params = m_model->paramKeys();
-        for (int i = 0; i < std::min<int>(3, static_cast<int>(params.size())); ++i)
-            extra.push_back({RunExtraColumn::Kind::param, params[i].toStdString()});
-        const QStringList metrics = m_model->metricKeys();
-        for (int i = 0; i < std::min<int>(2, static_cast<int>(metrics.size())); ++i)
-            extra.push_back({RunExtraColumn::Kind::metricLast, metrics[i].toStdString()});
+        // Until the user chooses: the params that tell the runs apart and the last value of key metrics.
+        extra = m_model->suggestedColumns(3, 2);
     }
     m_model->setExtraColumns(std::move(extra));
     if (m_grouping->currentData().toInt() == static_cast<int>(RunGrouping::source))

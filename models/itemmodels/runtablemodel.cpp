@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "runtablemodel.h"
 
+#include "metricsummarymodel.h"
+
 #include <QDateTime>
 #include <QLocale>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 namespace runlens {
@@ -209,6 +212,42 @@ QStringList RunTableModel::metricKeys() const {
     QStringList out;
     for (const auto& k : keys)
         out << text(k);
+    return out;
+}
+
+std::vector<RunExtraColumn> RunTableModel::suggestedColumns(int params, int metrics) const {
+    std::vector<RunExtraColumn> out;
+    // A param differs when two runs hold different values for it; keys keep their sorted order.
+    std::map<std::string, const std::string*> firstValue;
+    std::set<std::string> differing;
+    for (const RunRow& run : m_data->runs) {
+        for (const auto& [key, value] : run.params) {
+            const auto [it, inserted] = firstValue.emplace(key, &value);
+            if (!inserted && *it->second != value)
+                differing.insert(key);
+        }
+    }
+    for (const std::string& key : differing) {
+        if (static_cast<int>(out.size()) >= params)
+            break;
+        out.push_back({RunExtraColumn::Kind::param, key});
+    }
+    std::vector<std::string> recognised;
+    for (const QString& key : metricKeys()) {
+        bool known = false;
+        inferMetricDirection(key.toStdString(), &known);
+        if (known)
+            recognised.push_back(key.toStdString());
+    }
+    std::stable_sort(recognised.begin(), recognised.end(), [](const std::string& a, const std::string& b) {
+        auto validation = [](const std::string& k) {
+            return k.find("val") != std::string::npos || k.find("test") != std::string::npos ||
+                   k.find("eval") != std::string::npos;
+        };
+        return validation(a) && !validation(b);
+    });
+    for (int i = 0; i < std::min(metrics, static_cast<int>(recognised.size())); ++i)
+        out.push_back({RunExtraColumn::Kind::metricLast, recognised[static_cast<std::size_t>(i)]});
     return out;
 }
 

@@ -73,6 +73,9 @@ public:
     // Param keys and metric keys over every run, sorted; for the column chooser.
     QStringList paramKeys() const;
     QStringList metricKeys() const;
+    // Columns worth showing before the user chooses: params whose values differ between runs, then metrics whose
+    // direction the name tells (validation ones first), at most the given numbers.
+    std::vector<RunExtraColumn> suggestedColumns(int params, int metrics) const;
 
     void setGrouping(RunGrouping grouping);
     RunGrouping grouping() const { return m_grouping; }

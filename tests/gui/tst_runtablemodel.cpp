@@ -80,6 +80,11 @@ void TestRunTableModel::chosenParamAndMetricColumns() {
     QCOMPARE(model.index(1, first).data().toString(), QStringLiteral("0.1"));
     QVERIFY(model.index(1, first + 1).data().toString().isEmpty());  // b has no loss
     QVERIFY(!model.index(1, first + 1).data(RunTableModel::SortRole).isValid());
+    // Suggested before any choice: the param that differs (lr, not batch), then a metric named for its direction.
+    const auto suggested = model.suggestedColumns(3, 2);
+    QCOMPARE(suggested.size(), std::size_t(2));
+    QCOMPARE(suggested[0].id(), QStringLiteral("param:lr"));
+    QCOMPARE(suggested[1].id(), QStringLiteral("last:loss"));
     // Column ids round-trip through settings.
     for (const auto& column : model.extraColumns())
         QCOMPARE(RunExtraColumn::fromId(column.id()), std::optional<RunExtraColumn>(column));

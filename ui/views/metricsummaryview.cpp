@@ -82,6 +82,8 @@ MetricSummaryView::MetricSummaryView(QWidget* parent) : QWidget(parent) {
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setMaximumSectionSize(320);
     m_table->horizontalHeader()->setTextElideMode(Qt::ElideMiddle);
     m_table->setToolTip(QString());

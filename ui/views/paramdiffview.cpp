@@ -49,6 +49,8 @@ ParamDiffView::ParamDiffView(QWidget* parent) : QWidget(parent) {
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setMaximumSectionSize(320);  // long values are elided; the tooltip has them whole
     m_table->horizontalHeader()->setTextElideMode(Qt::ElideMiddle);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
