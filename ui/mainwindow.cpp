@@ -768,8 +768,8 @@ void MainWindow::fillRecentMenu() {
         // A number as the mnemonic; the name in full, as plain text (an '&' in a file name stays an '&').
         QString label = QFileInfo(path).fileName();
         label.replace(QLatin1Char('&'), QLatin1String("&&"));
-        QAction* action = m_recentMenu->addAction(
-            QStringLiteral("&%1 %2").arg(i + 1 < 10 ? QString::number(i + 1) : QString(), label));
+        const QString number = i < 9 ? QStringLiteral("&%1").arg(i + 1) : QStringLiteral("1&0");
+        QAction* action = m_recentMenu->addAction(number + QLatin1Char(' ') + label);
         action->setToolTip(path);
         action->setStatusTip(path);
         action->setData(path);
