@@ -93,7 +93,7 @@ public:
     }
 };
 
-LoadedRuns loadRuns(const QString& cachePath) {
+LoadedRuns loadRuns(const QString& cachePath, std::optional<std::vector<RunExtraColumn>> columns) {
     LoadedRuns loaded;
     auto cache = Cache::openExisting(cachePath.toStdString());
     if (!cache) {
@@ -110,7 +110,7 @@ LoadedRuns loadRuns(const QString& cachePath) {
         for (const auto& s : *sources)
             loaded.sources << text(s.path);
     }
-    loaded.table = RunTableModel::prepare(std::move(*runs));
+    loaded.table = RunTableModel::prepare(std::move(*runs), std::move(columns));
     return loaded;
 }
 
@@ -388,7 +388,16 @@ void MainWindow::reloadRuns() {
     // Reading 10,000 runs with their params and summaries takes a while: never on the GUI thread.
     ++m_loadGeneration;
     m_loader->setProperty("generation", m_loadGeneration);
-    m_loader->setFuture(QtConcurrent::run(loadRuns, workspacePath()));
+    // The extra columns are filled on the worker too: the user's choice (saved whenever it changes), else the
+    // model suggests some from the runs it reads.
+    std::optional<std::vector<RunExtraColumn>> columns;
+    if (const QVariant stored = QSettings().value(QStringLiteral("runs/extraColumns")); stored.isValid()) {
+        columns.emplace();
+        for (const QString& id : stored.toStringList())
+            if (auto column = RunExtraColumn::fromId(id))
+                columns->push_back(*column);
+    }
+    m_loader->setFuture(QtConcurrent::run(loadRuns, workspacePath(), std::move(columns)));
     if (m_model->rowCount() == 0)
         m_status->setText(tr("Reading runs of %1...").arg(workspacePath()));
 }
@@ -604,8 +613,8 @@ QMenu* MainWindow::makeColumnMenu() {
         QSettings settings;
         settings.remove(QStringLiteral("runs/hiddenColumns"));
         settings.remove(QStringLiteral("runs/extraColumns"));
-        m_columnsRestored = false;
         restoreColumns();
+        m_model->setExtraColumns(m_model->suggestedColumns());  // suggested again, and not saved as a choice
     });
     return menu;
 }
@@ -617,6 +626,7 @@ void MainWindow::setExtraColumns(std::vector<RunExtraColumn> columns) {
     saveColumns();
 }
 
+// Which fixed columns are hidden; the extra columns come with the loaded runs (see reloadRuns).
 void MainWindow::restoreColumns() {
     m_columnsRestored = true;
     QSettings settings;
@@ -632,17 +642,6 @@ void MainWindow::restoreColumns() {
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
         header->setSectionHidden(c, c != RunTableModel::NameColumn && hiddenColumns.contains(c));
 
-    std::vector<RunExtraColumn> extra;
-    const QVariant stored = settings.value(QStringLiteral("runs/extraColumns"));
-    if (stored.isValid()) {
-        for (const QString& id : stored.toStringList())
-            if (auto column = RunExtraColumn::fromId(id))
-                extra.push_back(*column);
-    } else {
-        // Until the user chooses: the params that tell the runs apart and the last value of key metrics.
-        extra = m_model->suggestedColumns(3, 2);
-    }
-    m_model->setExtraColumns(std::move(extra));
     if (m_grouping->currentData().toInt() == static_cast<int>(RunGrouping::source))
         header->showSection(RunTableModel::SourceColumn);
 }

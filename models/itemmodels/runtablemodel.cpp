@@ -79,7 +79,8 @@ std::optional<RunExtraColumn> RunExtraColumn::fromId(const QString& id) {
 
 RunTableModel::RunTableModel(QObject* parent) : QAbstractTableModel(parent), m_data(prepare({})) {}
 
-std::shared_ptr<const RunTableData> RunTableModel::prepare(std::vector<RunRow> runs) {
+std::shared_ptr<const RunTableData> RunTableModel::prepare(std::vector<RunRow> runs,
+                                                           std::optional<std::vector<RunExtraColumn>> extraColumns) {
     auto data = std::make_shared<RunTableData>();
     data->runs = std::move(runs);
     const std::size_t n = data->runs.size();
@@ -119,17 +120,42 @@ std::shared_ptr<const RunTableData> RunTableModel::prepare(std::vector<RunRow> r
         s[SourceColumn] = t[SourceColumn];
         data->groupKeys[i] = t[SourceColumn] + QLatin1Char(groupSeparator) + t[ExperimentColumn];
     }
+
+    // Keys for the column chooser, and which params tell the runs apart.
+    std::map<std::string_view, const std::string*> firstValue;
+    std::set<std::string_view> differing;
+    std::set<std::string_view> metricKeys;
+    for (const RunRow& run : data->runs) {
+        for (const auto& [key, value] : run.params) {
+            const auto [it, inserted] = firstValue.emplace(key, &value);
+            if (!inserted && *it->second != value)
+                differing.insert(key);
+        }
+        for (const auto& m : run.metrics)
+            metricKeys.insert(m.key);
+    }
+    for (const auto& kv : firstValue)
+        data->paramKeys << QString::fromUtf8(kv.first.data(), static_cast<qsizetype>(kv.first.size()));
+    for (const auto& key : metricKeys)
+        data->metricKeys << QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
+    for (const auto& key : differing)
+        data->differingParams.emplace_back(key);
+
+    data->extraColumns = extraColumns ? std::move(*extraColumns) : suggest(*data, suggestedParams, suggestedMetrics);
+    buildExtraCells(data->runs, data->extraColumns, data->extraTexts, data->extraSort);
     return data;
 }
 
 void RunTableModel::setRuns(std::vector<RunRow> runs) {
-    setTableData(prepare(std::move(runs)));
+    setTableData(prepare(std::move(runs), m_extra));
 }
 
 void RunTableModel::setTableData(std::shared_ptr<const RunTableData> data) {
     beginResetModel();
     m_data = data ? std::move(data) : prepare({});
-    rebuildExtraCells();
+    m_extra = m_data->extraColumns;
+    m_extraTexts = m_data->extraTexts;
+    m_extraSort = m_data->extraSort;
     endResetModel();
 }
 
@@ -150,21 +176,22 @@ void RunTableModel::setExtraColumns(std::vector<RunExtraColumn> columns) {
         return;
     beginResetModel();
     m_extra = std::move(columns);
-    rebuildExtraCells();
+    buildExtraCells(m_data->runs, m_extra, m_extraTexts, m_extraSort);
     endResetModel();
 }
 
-void RunTableModel::rebuildExtraCells() {
-    const std::size_t n = m_data->runs.size();
-    const std::size_t cols = m_extra.size();
-    m_extraTexts.assign(n * cols, QString());
-    m_extraSort.assign(n * cols, QVariant());
+void RunTableModel::buildExtraCells(const std::vector<RunRow>& runs, const std::vector<RunExtraColumn>& columns,
+                                    std::vector<QString>& texts, std::vector<QVariant>& sortKeys) {
+    const std::size_t n = runs.size();
+    const std::size_t cols = columns.size();
+    texts.assign(n * cols, QString());
+    sortKeys.assign(n * cols, QVariant());
     for (std::size_t i = 0; i < n; ++i) {
-        const RunRow& run = m_data->runs[i];
+        const RunRow& run = runs[i];
         for (std::size_t c = 0; c < cols; ++c) {
-            const RunExtraColumn& column = m_extra[c];
-            QString& cellText = m_extraTexts[i * cols + c];
-            QVariant& cellSort = m_extraSort[i * cols + c];
+            const RunExtraColumn& column = columns[c];
+            QString& cellText = texts[i * cols + c];
+            QVariant& cellSort = sortKeys[i * cols + c];
             if (column.kind == RunExtraColumn::Kind::param) {
                 const auto it = std::lower_bound(run.params.begin(), run.params.end(), column.key,
                                                  [](const auto& kv, const std::string& k) { return kv.first < k; });
@@ -193,52 +220,25 @@ void RunTableModel::rebuildExtraCells() {
     }
 }
 
-QStringList RunTableModel::paramKeys() const {
-    std::set<std::string> keys;
-    for (const RunRow& run : m_data->runs)
-        for (const auto& kv : run.params)
-            keys.insert(kv.first);
-    QStringList out;
-    for (const auto& k : keys)
-        out << text(k);
-    return out;
-}
-
-QStringList RunTableModel::metricKeys() const {
-    std::set<std::string> keys;
-    for (const RunRow& run : m_data->runs)
-        for (const auto& m : run.metrics)
-            keys.insert(m.key);
-    QStringList out;
-    for (const auto& k : keys)
-        out << text(k);
-    return out;
-}
-
 std::vector<RunExtraColumn> RunTableModel::suggestedColumns(int params, int metrics) const {
+    return suggest(*m_data, params, metrics);
+}
+
+std::vector<RunExtraColumn> RunTableModel::suggest(const RunTableData& data, int params, int metrics) {
     std::vector<RunExtraColumn> out;
-    // A param differs when two runs hold different values for it; keys keep their sorted order.
-    std::map<std::string, const std::string*> firstValue;
-    std::set<std::string> differing;
-    for (const RunRow& run : m_data->runs) {
-        for (const auto& [key, value] : run.params) {
-            const auto [it, inserted] = firstValue.emplace(key, &value);
-            if (!inserted && *it->second != value)
-                differing.insert(key);
-        }
-    }
-    for (const std::string& key : differing) {
+    for (const std::string& key : data.differingParams) {
         if (static_cast<int>(out.size()) >= params)
             break;
         out.push_back({RunExtraColumn::Kind::param, key});
     }
     std::vector<std::string> recognised;
-    for (const QString& key : metricKeys()) {
+    for (const QString& key : data.metricKeys) {
         bool known = false;
         inferMetricDirection(key.toStdString(), &known);
         if (known)
             recognised.push_back(key.toStdString());
     }
+    // Validation metrics say more about a run than training ones.
     std::stable_sort(recognised.begin(), recognised.end(), [](const std::string& a, const std::string& b) {
         auto validation = [](const std::string& k) {
             return k.find("val") != std::string::npos || k.find("test") != std::string::npos ||

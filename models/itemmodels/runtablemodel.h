@@ -30,9 +30,15 @@ enum class RunGrouping { none, source, experiment };
 // never converts or allocates per cell. Immutable once built.
 struct RunTableData {
     std::vector<RunRow> runs;
-    std::vector<QString> texts;      // row-major, runs.size() x FixedColumnCount
-    std::vector<QVariant> sortKeys;  // same layout
-    std::vector<QString> groupKeys;  // per run: "source\x1fexperiment"
+    std::vector<QString> texts;                // row-major, runs.size() x FixedColumnCount
+    std::vector<QVariant> sortKeys;            // same layout
+    std::vector<QString> groupKeys;            // per run: "source\x1fexperiment"
+    QStringList paramKeys;                     // over every run, sorted
+    QStringList metricKeys;                    // over every run, sorted
+    std::vector<std::string> differingParams;  // params whose value is not the same in every run holding them
+    std::vector<RunExtraColumn> extraColumns;  // the chosen (or suggested) param and metric columns
+    std::vector<QString> extraTexts;           // runs.size() x extraColumns.size()
+    std::vector<QVariant> extraSort;
 };
 
 // The runs of a cache as a table: fixed columns (name, status, times, user, git commit...) and chosen param and
@@ -61,8 +67,13 @@ public:
 
     explicit RunTableModel(QObject* parent = nullptr);
 
-    // Builds the table data; pure, safe on a worker thread.
-    static std::shared_ptr<const RunTableData> prepare(std::vector<RunRow> runs);
+    // Builds the table data with the given extra columns (suggestedColumns() when none are given); pure, safe on
+    // a worker thread.
+    static std::shared_ptr<const RunTableData>
+    prepare(std::vector<RunRow> runs,
+            std::optional<std::vector<RunExtraColumn>> extraColumns = std::vector<RunExtraColumn>{});
+    static constexpr int suggestedParams = 3;
+    static constexpr int suggestedMetrics = 2;
     void setRuns(std::vector<RunRow> runs);
     void setTableData(std::shared_ptr<const RunTableData> data);
     const RunRow* runAt(int row) const;
@@ -71,11 +82,11 @@ public:
     void setExtraColumns(std::vector<RunExtraColumn> columns);
     const std::vector<RunExtraColumn>& extraColumns() const { return m_extra; }
     // Param keys and metric keys over every run, sorted; for the column chooser.
-    QStringList paramKeys() const;
-    QStringList metricKeys() const;
+    QStringList paramKeys() const { return m_data->paramKeys; }
+    QStringList metricKeys() const { return m_data->metricKeys; }
     // Columns worth showing before the user chooses: params whose values differ between runs, then metrics whose
     // direction the name tells (validation ones first), at most the given numbers.
-    std::vector<RunExtraColumn> suggestedColumns(int params, int metrics) const;
+    std::vector<RunExtraColumn> suggestedColumns(int params = suggestedParams, int metrics = suggestedMetrics) const;
 
     void setGrouping(RunGrouping grouping);
     RunGrouping grouping() const { return m_grouping; }
@@ -86,7 +97,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    void rebuildExtraCells();
+    static std::vector<RunExtraColumn> suggest(const RunTableData& data, int params, int metrics);
+    static void buildExtraCells(const std::vector<RunRow>& runs, const std::vector<RunExtraColumn>& columns,
+                                std::vector<QString>& texts, std::vector<QVariant>& sortKeys);
 
     std::shared_ptr<const RunTableData> m_data;
     std::vector<RunExtraColumn> m_extra;
