@@ -477,9 +477,10 @@ void MainWindow::applySelection() {
                 curve.keys.push_back(text(m.key));
             curves.push_back(std::move(curve));
         }
+        const QColor colour = runColour(run->id);  // the same colour as in the curves
         if (params.size() < static_cast<std::size_t>(maxComparedRuns))
-            params.push_back({run->id, name, run->params});
-        metrics.push_back({run->id, name, run->metrics});
+            params.push_back({run->id, name, run->params, colour});
+        metrics.push_back({run->id, name, run->metrics, colour});
     }
     m_curves->setRuns(std::move(curves));
     m_params->setRuns(std::move(params));

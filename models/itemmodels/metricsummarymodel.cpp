@@ -319,6 +319,10 @@ QVariant MetricSummaryModel::data(const QModelIndex& index, int role) const {
 QVariant MetricSummaryModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || section < 0 || section >= columnCount())
         return {};
+    if (role == Qt::DecorationRole && section >= FirstRunColumn) {
+        const QColor& colour = m_runs[static_cast<std::size_t>(section - FirstRunColumn)].colour;
+        return colour.isValid() ? QVariant(colour) : QVariant();
+    }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
     switch (section) {

@@ -39,6 +39,7 @@ struct MetricSummaryRun {
     std::int64_t cacheId = 0;
     QString name;
     std::map<std::string, MetricStats> metrics;
+    QColor colour;  // the run's colour in every view; shown beside its name when valid
 };
 
 // Metrics side by side: per metric key four rows (last, min, max, best step), the key, the statistic and the

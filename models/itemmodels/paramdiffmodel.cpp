@@ -138,6 +138,8 @@ QVariant ParamDiffModel::headerData(int section, Qt::Orientation orientation, in
     const ParamDiffRun& run = m_runs[static_cast<std::size_t>(section - 1)];
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole)
         return run.name;
+    if (role == Qt::DecorationRole && run.colour.isValid())
+        return run.colour;
     return {};
 }
 

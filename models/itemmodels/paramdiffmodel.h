@@ -17,6 +17,7 @@ struct ParamDiffRun {
     std::int64_t cacheId = 0;
     QString name;
     KeyValues params;  // sorted by key
+    QColor colour;     // the run's colour in every view; shown beside its name when valid
 };
 
 // Parameters side by side: one row per parameter key, the key in column 0 and one column per run. A row

@@ -87,8 +87,11 @@ void TestCompareViews::paramDiffShowsOnlyDifferencesAndCopies() {
     ParamDiffModel* model = view->model();
     QCOMPARE(model->runCount(), 3);
     QCOMPARE(model->rowCount(), 3);  // batch, lr, optim
-    // Runs appear in table order (newest first).
+    // Runs appear in table order (newest first), each with its colour from the curves.
     QCOMPARE(model->headerData(1, Qt::Horizontal).toString(), QStringLiteral("run-3"));
+    const QColor colour3 = model->headerData(1, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
+    const QColor colour2 = model->headerData(2, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
+    QVERIFY(colour3.isValid() && colour2.isValid() && colour3 != colour2);
     QVERIFY(view->table()->isVisible());
 
     // The differing cell (run-2's lr 0.1) is highlighted on screen.
@@ -165,6 +168,14 @@ void TestCompareViews::metricSummaryHighlightsBestAndSwitchesDirection() {
                 .startsWith(QStringLiteral("higher")));
     // The highest val/loss of run-3 was reached at step 0 (2.0).
     QCOMPARE(model->index(lossBestStep, first).data().toString(), QStringLiteral("0"));
+
+    // Space on a Direction cell switches it back from the keyboard.
+    table->setFocus();
+    table->setCurrentIndex(direction);
+    QTest::keyClick(table, Qt::Key_Space);
+    QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::lowerIsBetter);
+    QTest::keyClick(table, Qt::Key_Space);
+    QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::higherIsBetter);
 
     // The choice is remembered for the next selection and session.
     m_window->runTable()->selectRow(0);

@@ -88,8 +88,11 @@ MetricStats stats(double last, double min, std::int64_t minStep, double max, std
 
 std::vector<MetricSummaryRun> twoRuns() {
     return {
-        {1, QStringLiteral("a"), {{"val/loss", stats(0.5, 0.4, 7, 2.0, 0)}, {"val/acc", stats(0.8, 0.1, 0, 0.85, 8)}}},
-        {2, QStringLiteral("b"), {{"val/loss", stats(0.3, 0.3, 9, 2.2, 0)}}},
+        {1,
+         QStringLiteral("a"),
+         {{"val/loss", stats(0.5, 0.4, 7, 2.0, 0)}, {"val/acc", stats(0.8, 0.1, 0, 0.85, 8)}},
+         {}},
+        {2, QStringLiteral("b"), {{"val/loss", stats(0.3, 0.3, 9, 2.2, 0)}}, {}},
     };
 }
 

@@ -23,9 +23,9 @@ namespace {
 
 std::vector<ParamDiffRun> threeRuns() {
     return {
-        {1, QStringLiteral("a"), {{"batch", "64"}, {"lr", "0.01"}, {"optim", "adam"}}},
-        {2, QStringLiteral("b"), {{"batch", "64"}, {"lr", "0.1"}, {"optim", "adam"}}},
-        {3, QStringLiteral("c"), {{"batch", "64"}, {"lr", "0.01"}, {"note", "line1\nline2|x"}, {"optim", "adam"}}},
+        {1, QStringLiteral("a"), {{"batch", "64"}, {"lr", "0.01"}, {"optim", "adam"}}, {}},
+        {2, QStringLiteral("b"), {{"batch", "64"}, {"lr", "0.1"}, {"optim", "adam"}}, {}},
+        {3, QStringLiteral("c"), {{"batch", "64"}, {"lr", "0.01"}, {"note", "line1\nline2|x"}, {"optim", "adam"}}, {}},
     };
 }
 
@@ -88,7 +88,7 @@ void TestParamDiffModel::highlightsCellsThatDifferFromTheCommonValue() {
     QVERIFY(!model.index(0, 1).data(ParamDiffModel::RowDiffersRole).toBool());
     QVERIFY(model.index(1, 1).data(ParamDiffModel::RowDiffersRole).toBool());
     // A tie goes to the first run's value: with two runs, the second one is the odd one out.
-    model.setRuns({{1, QStringLiteral("a"), {{"lr", "1"}}}, {2, QStringLiteral("b"), {{"lr", "2"}}}});
+    model.setRuns({{1, QStringLiteral("a"), {{"lr", "1"}}, {}}, {2, QStringLiteral("b"), {{"lr", "2"}}, {}}});
     QVERIFY(!model.index(0, 1).data(ParamDiffModel::DiffersRole).toBool());
     QVERIFY(model.index(0, 2).data(ParamDiffModel::DiffersRole).toBool());
 }

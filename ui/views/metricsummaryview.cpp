@@ -34,7 +34,7 @@ std::vector<MetricSummaryRun> readStats(const QString& cachePath, const std::vec
     if (cache)
         reader.emplace(*cache);
     for (const auto& request : requests) {
-        MetricSummaryRun run{request.cacheId, request.name, {}};
+        MetricSummaryRun run{request.cacheId, request.name, {}, request.colour};
         for (const SeriesRow& series : request.metrics) {
             MetricStats stats;
             if (reader) {

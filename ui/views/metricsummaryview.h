@@ -20,6 +20,7 @@ struct MetricSummaryRequest {
     std::int64_t cacheId = 0;
     QString name;
     std::vector<SeriesRow> metrics;
+    QColor colour;
 };
 
 // The "Metrics" tab: last / min / max / best step per metric key and run, the best run of each row highlighted,
