@@ -6,38 +6,50 @@
 #include "cache/defaultpath.h"
 #include "curveview.h"
 #include "demo.h"
-#include "evaluation/evaluationview.h"
 #include "drift/demodrift.h"
 #include "drift/driftview.h"
+#include "evaluation/evaluationview.h"
+#include "figure/figure.h"
 #include "importjob.h"
 #include "itemmodels/runfilterproxymodel.h"
 #include "itemmodels/runtablemodel.h"
+#include "recentworkspaces.h"
+#include "sourcewatcher.h"
 #include "validation/validationview.h"
+#include "views/metricsummaryview.h"
+#include "views/paramdiffview.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelection>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyledItemDelegate>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -54,6 +66,59 @@ QString numberText(double v) {
     return QString::number(v, 'g', 6);
 }
 
+QString runDisplayName(const RunRow& run) {
+    return run.run.name.empty() ? text(run.run.externalId).left(8) : text(run.run.name);
+}
+
+// Views that compare runs side by side take at most this many of the selected runs.
+constexpr int maxComparedRuns = 200;
+
+// Draws a rule above the first run of each group, so groups read as blocks while the table stays flat (and
+// keeps sorting, filtering and keyboard navigation of a plain table).
+class GroupRuleDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QStyledItemDelegate::paint(painter, option, index);
+        if (index.row() == 0)
+            return;
+        const QString group = index.data(RunTableModel::GroupRole).toString();
+        if (group.isEmpty())
+            return;
+        const QModelIndex above = index.sibling(index.row() - 1, index.column());
+        if (above.data(RunTableModel::GroupRole).toString() == group)
+            return;
+        painter->save();
+        // The text colour, so the rule shows on light, dark and selected rows alike.
+        QColor rule = option.palette.color(QPalette::Text);
+        rule.setAlphaF(0.6f);
+        painter->setPen(QPen(rule, 2));
+        painter->drawLine(option.rect.topLeft() + QPoint(0, 1), option.rect.topRight() + QPoint(0, 1));
+        painter->restore();
+    }
+};
+
+LoadedRuns loadRuns(const QString& cachePath, std::optional<std::vector<RunExtraColumn>> columns) {
+    LoadedRuns loaded;
+    auto cache = Cache::openExisting(cachePath.toStdString());
+    if (!cache) {
+        loaded.error = cache.error();
+        return loaded;
+    }
+    CacheReader reader(*cache);
+    auto runs = reader.runs();
+    if (!runs) {
+        loaded.error = runs.error();
+        return loaded;
+    }
+    if (auto sources = reader.sources()) {
+        for (const auto& s : *sources)
+            loaded.sources << text(s.path);
+    }
+    loaded.table = RunTableModel::prepare(std::move(*runs), std::move(columns));
+    return loaded;
+}
+
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -68,10 +133,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_filter = new QLineEdit;
     m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F): words, or an expression such as "
                                     "metrics.val/loss < 0.3 and params.optim == \"adam\""));
+    m_filter->setToolTip(tr("Words match the run name, experiment, status, user and run ID. An expression filters "
+                            "on metrics.KEY, params.KEY, tags.KEY and run fields with ==, !=, <, <=, >, >=, "
+                            "contains, and, or, not."));
     m_filter->setClearButtonEnabled(true);
     m_filterError = new QLabel;
     m_filterError->setTextFormat(Qt::PlainText);
-    m_filterError->setStyleSheet(QStringLiteral("color: #c0392b"));
+    m_filterError->setStyleSheet(QStringLiteral("color: #d9534f"));
     m_filterError->hide();
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
         const auto error = m_proxy->setFilterText(text);
@@ -83,36 +151,69 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_filterError->setVisible(error.has_value());
     });
 
+    m_grouping = new QComboBox;
+    m_grouping->addItem(tr("No grouping"), static_cast<int>(RunGrouping::none));
+    m_grouping->addItem(tr("Group by source"), static_cast<int>(RunGrouping::source));
+    m_grouping->addItem(tr("Group by experiment"), static_cast<int>(RunGrouping::experiment));
+    m_grouping->setToolTip(tr("Keep the runs of one source or one experiment together in the table"));
+    connect(m_grouping, &QComboBox::currentIndexChanged, this,
+            [this] { setRunGrouping(static_cast<RunGrouping>(m_grouping->currentData().toInt())); });
+
     m_table = new QTableView;
     m_table->setModel(m_proxy);
+    m_table->setItemDelegate(new GroupRuleDelegate(m_table));
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(RunTableModel::StartColumn, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        showRunDetails();
-        showSelectedCurves();
+    m_table->setTabKeyNavigation(false);  // Tab leaves the table for the next control
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: the view never measures 10,000 rows.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setResizeContentsPrecision(200);
+    m_table->horizontalHeader()->setSectionsMovable(true);
+    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
+    connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu* menu = makeColumnMenu();
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_table->horizontalHeader()->mapToGlobal(pos));
     });
+    m_selectionTimer = new QTimer(this);
+    m_selectionTimer->setSingleShot(true);
+    m_selectionTimer->setInterval(30);  // one update for a burst of selection changes (Shift+Down held)
+    connect(m_selectionTimer, &QTimer::timeout, this, &MainWindow::applySelection);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, m_selectionTimer,
+            qOverload<>(&QTimer::start));
 
     m_details = new QTreeWidget;
     m_details->setHeaderLabels({tr("Field"), tr("Value")});
     m_details->setRootIsDecorated(true);
     m_details->setUniformRowHeights(true);
 
-    auto* splitter = new QSplitter(Qt::Vertical);
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     auto* top = new QWidget;
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->addWidget(m_filter);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_grouping);
+    topLayout->addLayout(filterRow);
     topLayout->addWidget(m_filterError);
     topLayout->addWidget(m_table);
     m_curves = new CurveView;
+    m_params = new ParamDiffView;
+    m_metrics = new MetricSummaryView;
     m_lowerTabs = new QTabWidget;
+    m_lowerTabs->setDocumentMode(true);
     m_lowerTabs->addTab(m_curves, tr("Curves"));
+    m_lowerTabs->addTab(m_params, tr("Params"));
+    m_lowerTabs->addTab(m_metrics, tr("Metrics"));
     auto* evaluation = new EvaluationView;
     m_lowerTabs->addTab(evaluation, tr("Evaluation"));
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, evaluation, [this, evaluation] {
@@ -123,7 +224,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                   run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name));
         evaluation->setRuns(runs);
     });
-    m_lowerTabs->addTab(m_details, tr("Details"));
     auto* validation = new ValidationView;  // imported validation results of the selected runs, over time
     m_lowerTabs->addTab(validation, tr("Validation"));
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, validation, [this, validation] {
@@ -151,10 +251,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         }
         showSelectedDrift();
     });
-    splitter->addWidget(top);
-    splitter->addWidget(m_lowerTabs);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    m_lowerTabs->addTab(m_details, tr("Details"));
+    m_lowerTabs->setTabToolTip(1, tr("Parameters of the selected runs side by side"));
+    m_lowerTabs->setTabToolTip(2, tr("Last, lowest and highest value of every metric of the selected runs"));
+    m_splitter->addWidget(top);
+    m_splitter->addWidget(m_lowerTabs);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
 
     // What a newcomer sees before anything is imported.
     auto* empty = new QWidget;
@@ -183,7 +286,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     m_stack = new QStackedWidget;
     m_stack->addWidget(empty);
-    m_stack->addWidget(splitter);
+    m_stack->addWidget(m_splitter);
     setCentralWidget(m_stack);
 
     m_problems = new QTreeWidget;
@@ -198,10 +301,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_problemsDock->hide();
 
     m_status = new QLabel;
+    m_status->setTextFormat(Qt::PlainText);
     m_progress = new QProgressBar;
     m_progress->setMaximumWidth(260);
     m_progress->hide();
     m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop the import; the workspace stays as it was before it"));
     m_cancel->hide();
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_job)
@@ -211,12 +316,31 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
 
+    m_loader = new QFutureWatcher<LoadedRuns>(this);
+    connect(m_loader, &QFutureWatcher<LoadedRuns>::finished, this, &MainWindow::applyLoadedRuns);
+
+    m_watcher = new SourceWatcher(this);
+    connect(m_watcher, &SourceWatcher::changed, this, [this] {
+        if (m_job)
+            m_resyncPending = true;  // once the running import is done
+        else
+            resyncAll();
+    });
+
     buildMenus();
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_lowerTabs->setCurrentIndex(settings.value(QStringLiteral("window/compareTab"), 0).toInt());
+    const int grouping = m_grouping->findData(settings.value(QStringLiteral("runs/grouping"), 0).toInt());
+    m_grouping->setCurrentIndex(std::max(0, grouping));
+    setAutoResync(settings.value(QStringLiteral("workspace/autoResync"), false).toBool());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    m_loader->waitForFinished();
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -224,13 +348,25 @@ void MainWindow::buildMenus() {
     newAction->setShortcut(QKeySequence::New);
     QAction* open = file->addAction(tr("&Open Workspace..."), this, &MainWindow::chooseWorkspace);
     open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
     file->addAction(tr("Open &Demo Workspace"), this, &MainWindow::openDemo);
     file->addSeparator();
     QAction* importFolder = file->addAction(tr("&Import Folder..."), this, &MainWindow::chooseFolderToImport);
     importFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    file->addAction(tr("Import &File (mlflow.db, event file)..."), this, &MainWindow::chooseFileToImport);
+    file->addAction(tr("Import &File (mlflow.db, event file, archive)..."), this, &MainWindow::chooseFileToImport);
     QAction* resync = file->addAction(tr("&Re-sync All Sources"), this, &MainWindow::resyncAll);
-    resync->setShortcut(QKeySequence::Refresh);
+    resync->setShortcut(QKeySequence(Qt::Key_F5));
+    resync->setToolTip(tr("Read again what changed in every source of this workspace"));
+    m_autoResyncAction = file->addAction(tr("&Auto Re-sync"));
+    m_autoResyncAction->setCheckable(true);
+    m_autoResyncAction->setToolTip(tr("Re-sync by itself when a source's files change (a training still running)"));
+    connect(m_autoResyncAction, &QAction::toggled, this, &MainWindow::setAutoResync);
+    file->addSeparator();
+    QAction* exportAction = file->addAction(tr("&Export Figure..."), this, &MainWindow::exportCurrentFigure);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportAction->setToolTip(tr("Save the current tab as PNG, SVG, PDF or CSV"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -240,10 +376,19 @@ void MainWindow::buildMenus() {
         m_filter->setFocus();
         m_filter->selectAll();
     });
-    find->setShortcut(QKeySequence::Find);
+    find->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_problemsDock->toggleViewAction());
+    QMenu* columns = view->addMenu(tr("Run Table &Columns"));
+    connect(columns, &QMenu::aboutToShow, this, [this, columns] {
+        columns->clear();
+        qDeleteAll(columns->findChildren<QMenu*>(QString(), Qt::FindDirectChildrenOnly));
+        QMenu* chooser = makeColumnMenu();
+        for (QAction* action : chooser->actions())
+            columns->addAction(action);
+        chooser->setParent(columns);
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RunLens"), this, [this] {
@@ -263,8 +408,12 @@ bool MainWindow::openWorkspace(const QString& cachePath) {
     m_curves->setWorkspace(cachePath);
     if (auto* evaluation = findChild<EvaluationView*>())
         evaluation->setWorkspace(cachePath);
+    m_metrics->setWorkspace(cachePath);
     QSettings().setValue(QStringLiteral("workspace/last"), cachePath);
+    RecentWorkspaces::add(cachePath);
     setWindowTitle(tr("%1 - RunLens").arg(QFileInfo(cachePath).fileName()));
+    m_selectedBeforeReload.clear();
+    m_table->clearSelection();
     reloadRuns();
     return true;
 }
@@ -273,33 +422,125 @@ QString MainWindow::workspacePath() const {
     return m_cache ? text(m_cache->path()) : QString();
 }
 
+bool MainWindow::isLoadingRuns() const {
+    return m_loader->isRunning();
+}
+
 void MainWindow::reloadRuns() {
     if (!m_cache)
         return;
-    CacheReader reader(*m_cache);
-    auto runs = reader.runs();
-    if (!runs) {
-        addProblem(tr("error"), runs.error());
-        return;
+    // Reading 10,000 runs with their params and summaries takes a while: never on the GUI thread.
+    ++m_loadGeneration;
+    m_loader->setProperty("generation", m_loadGeneration);
+    // The extra columns are filled on the worker too: the user's choice (saved whenever it changes), else the
+    // model suggests some from the runs it reads.
+    std::optional<std::vector<RunExtraColumn>> columns;
+    if (const QVariant stored = QSettings().value(QStringLiteral("runs/extraColumns")); stored.isValid()) {
+        columns.emplace();
+        for (const QString& id : stored.toStringList())
+            if (auto column = RunExtraColumn::fromId(id))
+                columns->push_back(*column);
     }
-    const auto count = runs->size();
-    m_model->setRuns(std::move(*runs));
-    m_table->resizeColumnsToContents();
-    m_stack->setCurrentIndex(count == 0 ? 0 : 1);
-    // Something selected from the start, so the details pane shows what it is for.
-    if (count > 0 && !m_table->selectionModel()->hasSelection())
-        m_table->selectRow(0);
-    updateRunCount();
+    m_loader->setFuture(QtConcurrent::run(loadRuns, workspacePath(), std::move(columns)));
+    if (m_model->rowCount() == 0)
+        m_status->setText(tr("Reading runs of %1...").arg(workspacePath()));
 }
 
-void MainWindow::showRunDetails() {
+void MainWindow::applyLoadedRuns() {
+    if (m_loader->property("generation").toInt() != m_loadGeneration)
+        return;  // a newer read is on its way
+    LoadedRuns loaded = m_loader->result();
+    if (loaded.error) {
+        addProblem(tr("error"), *loaded.error);
+    } else {
+        // The selection survives a reload (a re-sync while comparing runs).
+        if (m_table->selectionModel()->hasSelection()) {
+            const auto ids = selectedRunIds();
+            m_selectedBeforeReload = std::set<std::int64_t>(ids.begin(), ids.end());
+        }
+        const bool firstLoad = m_model->rowCount() == 0;
+        m_model->setTableData(std::move(loaded.table));
+        m_watcher->setSources(loaded.sources);
+        if (!m_columnsRestored && m_model->rowCount() > 0)
+            restoreColumns();
+        if (firstLoad)
+            m_table->resizeColumnsToContents();
+        const int count = m_model->rowCount();
+        m_stack->setCurrentIndex(count == 0 ? 0 : 1);
+        QItemSelection selection;
+        for (int row = 0; row < m_proxy->rowCount(); ++row) {
+            const QModelIndex index = m_proxy->index(row, 0);
+            if (m_selectedBeforeReload.count(index.data(RunTableModel::CacheIdRole).toLongLong()))
+                selection.select(index, index);
+        }
+        if (!selection.isEmpty())
+            m_table->selectionModel()->select(selection,
+                                              QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        else if (count > 0)
+            m_table->selectRow(0);  // something selected from the start, so every tab shows what it is for
+        m_selectedBeforeReload.clear();
+        updateRunCount();
+    }
+    Q_EMIT runsLoaded();
+    if (m_importFinishedPending) {
+        m_importFinishedPending = false;
+        Q_EMIT importFinished();
+    }
+}
+
+std::vector<std::int64_t> MainWindow::selectedRunIds() const {
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<std::int64_t> ids;
+    ids.reserve(static_cast<std::size_t>(rows.size()));
+    for (const QModelIndex& index : rows)
+        ids.push_back(index.data(RunTableModel::CacheIdRole).toLongLong());
+    return ids;
+}
+
+void MainWindow::applySelection() {
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<const RunRow*> runs;
+    runs.reserve(static_cast<std::size_t>(rows.size()));
+    for (const QModelIndex& index : rows)
+        if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+            runs.push_back(run);
+
+    showRunDetails(runs);
+    updateRunCount();
+
+    std::vector<CurveRun> curves;
+    std::vector<ParamDiffRun> params;
+    std::vector<MetricSummaryRequest> metrics;
+    for (const RunRow* run : runs) {
+        const QString name = runDisplayName(*run);
+        if (!run->metrics.empty()) {
+            CurveRun curve{run->id, name, {}};
+            for (const auto& m : run->metrics)
+                curve.keys.push_back(text(m.key));
+            curves.push_back(std::move(curve));
+        }
+        const QColor colour = runColour(run->id);  // the same colour as in the curves
+        if (params.size() < static_cast<std::size_t>(maxComparedRuns))
+            params.push_back({run->id, name, run->params, colour});
+        metrics.push_back({run->id, name, run->metrics, colour});
+    }
+    m_curves->setRuns(std::move(curves));
+    m_params->setRuns(std::move(params));
+    m_metrics->setRuns(std::move(metrics));
+    if (static_cast<int>(runs.size()) > maxComparedRuns)
+        statusBar()->showMessage(
+            tr("%1 runs selected; Params and Metrics compare the first %2.").arg(runs.size()).arg(maxComparedRuns),
+            6000);
+    Q_EMIT selectionApplied();
+}
+
+void MainWindow::showRunDetails(const std::vector<const RunRow*>& runs) {
     m_details->clear();
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.size() != 1)
+    if (runs.size() != 1)
         return;
-    const RunRow* run = m_model->runAt(m_proxy->mapToSource(rows.front()).row());
-    if (!run)
-        return;
+    const RunRow* run = runs.front();
     // Every imported string is shown as plain text: QTreeWidget items never interpret markup.
     auto addGroup = [this](const QString& title, const KeyValues& values) {
         auto* group = new QTreeWidgetItem(m_details, {title, QString::number(values.size())});
@@ -337,22 +578,130 @@ void MainWindow::updateRunCount() {
     const int total = m_model->rowCount();
     const int shown = m_proxy->rowCount();
     const QString runs = total == 1 ? tr("1 run") : tr("%1 runs").arg(total);
-    m_status->setText(shown == total ? tr("%1 in %2").arg(runs, workspacePath())
-                                     : tr("%1 of %2 shown in %3").arg(shown).arg(runs, workspacePath()));
+    QString message = shown == total ? tr("%1 in %2").arg(runs, workspacePath())
+                                     : tr("%1 of %2 shown in %3").arg(shown).arg(runs, workspacePath());
+    const auto selected = m_table->selectionModel()->selectedRows().size();
+    if (selected > 1)
+        message += tr(", %1 selected").arg(selected);
+    m_status->setText(message);
 }
 
-void MainWindow::showSelectedCurves() {
-    std::vector<CurveRun> runs;
-    for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
-        const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row());
-        if (!run || run->metrics.empty())
-            continue;
-        CurveRun curve{run->id, run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name), {}};
-        for (const auto& m : run->metrics)
-            curve.keys.push_back(text(m.key));
-        runs.push_back(std::move(curve));
+void MainWindow::setRunGrouping(RunGrouping grouping) {
+    const int index = m_grouping->findData(static_cast<int>(grouping));
+    if (index >= 0 && index != m_grouping->currentIndex()) {
+        m_grouping->setCurrentIndex(index);  // comes back here through the signal
+        return;
     }
-    m_curves->setRuns(std::move(runs));
+    m_model->setGrouping(grouping);
+    m_proxy->invalidate();
+    // The column the runs are grouped by is shown, so each block says what it is.
+    if (grouping == RunGrouping::source)
+        m_table->horizontalHeader()->showSection(RunTableModel::SourceColumn);
+    if (grouping == RunGrouping::experiment)
+        m_table->horizontalHeader()->showSection(RunTableModel::ExperimentColumn);
+    QSettings().setValue(QStringLiteral("runs/grouping"), static_cast<int>(grouping));
+}
+
+QMenu* MainWindow::makeColumnMenu() {
+    auto* menu = new QMenu(tr("Columns"), this);
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c) {
+        QAction* action = menu->addAction(m_model->headerData(c, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!header->isSectionHidden(c));
+        action->setEnabled(c != RunTableModel::NameColumn);  // a run always shows its name
+        connect(action, &QAction::toggled, this, [this, c](bool on) {
+            m_table->horizontalHeader()->setSectionHidden(c, !on);
+            saveColumns();
+        });
+    }
+    auto toggleExtra = [this](const RunExtraColumn& column, bool on) {
+        std::vector<RunExtraColumn> columns = m_model->extraColumns();
+        std::erase(columns, column);
+        if (on)
+            columns.push_back(column);
+        setExtraColumns(std::move(columns));
+    };
+    auto isShown = [this](const RunExtraColumn& column) {
+        const auto& columns = m_model->extraColumns();
+        return std::find(columns.begin(), columns.end(), column) != columns.end();
+    };
+    menu->addSeparator();
+    QMenu* params = menu->addMenu(tr("Parameters"));
+    const QStringList paramKeys = m_model->paramKeys();
+    params->setEnabled(!paramKeys.isEmpty());
+    for (const QString& key : paramKeys) {
+        const RunExtraColumn column{RunExtraColumn::Kind::param, key.toStdString()};
+        QAction* action = params->addAction(key);
+        action->setCheckable(true);
+        action->setChecked(isShown(column));
+        connect(action, &QAction::toggled, this, [toggleExtra, column](bool on) { toggleExtra(column, on); });
+    }
+    QMenu* metrics = menu->addMenu(tr("Metrics"));
+    const QStringList metricKeys = m_model->metricKeys();
+    metrics->setEnabled(!metricKeys.isEmpty());
+    for (const QString& key : metricKeys) {
+        QMenu* stats = metrics->addMenu(key);
+        const std::pair<RunExtraColumn::Kind, QString> kinds[] = {{RunExtraColumn::Kind::metricLast, tr("Last")},
+                                                                  {RunExtraColumn::Kind::metricMin, tr("Min")},
+                                                                  {RunExtraColumn::Kind::metricMax, tr("Max")}};
+        for (const auto& [kind, label] : kinds) {
+            const RunExtraColumn column{kind, key.toStdString()};
+            QAction* action = stats->addAction(label);
+            action->setCheckable(true);
+            action->setChecked(isShown(column));
+            connect(action, &QAction::toggled, this, [toggleExtra, column](bool on) { toggleExtra(column, on); });
+        }
+    }
+    menu->addSeparator();
+    menu->addAction(tr("Reset Columns"), this, [this] {
+        QSettings settings;
+        settings.remove(QStringLiteral("runs/hiddenColumns"));
+        settings.remove(QStringLiteral("runs/extraColumns"));
+        restoreColumns();
+        m_model->setExtraColumns(m_model->suggestedColumns());  // suggested again, and not saved as a choice
+    });
+    return menu;
+}
+
+void MainWindow::setExtraColumns(std::vector<RunExtraColumn> columns) {
+    m_model->setExtraColumns(std::move(columns));
+    for (int c = RunTableModel::FixedColumnCount; c < m_model->columnCount(); ++c)
+        m_table->resizeColumnToContents(c);
+    saveColumns();
+}
+
+// Which fixed columns are hidden; the extra columns come with the loaded runs (see reloadRuns).
+void MainWindow::restoreColumns() {
+    m_columnsRestored = true;
+    QSettings settings;
+    QHeaderView* header = m_table->horizontalHeader();
+    const QVariant hidden = settings.value(QStringLiteral("runs/hiddenColumns"));
+    QList<int> hiddenColumns;
+    if (hidden.isValid()) {
+        for (const QString& c : hidden.toStringList())
+            hiddenColumns << c.toInt();
+    } else {
+        hiddenColumns = {RunTableModel::RunIdColumn, RunTableModel::SourceColumn};
+    }
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        header->setSectionHidden(c, c != RunTableModel::NameColumn && hiddenColumns.contains(c));
+
+    if (m_grouping->currentData().toInt() == static_cast<int>(RunGrouping::source))
+        header->showSection(RunTableModel::SourceColumn);
+}
+
+void MainWindow::saveColumns() const {
+    QSettings settings;
+    QStringList hidden;
+    for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
+        if (m_table->horizontalHeader()->isSectionHidden(c))
+            hidden << QString::number(c);
+    settings.setValue(QStringLiteral("runs/hiddenColumns"), hidden);
+    QStringList extra;
+    for (const auto& column : m_model->extraColumns())
+        extra << column.id();
+    settings.setValue(QStringLiteral("runs/extraColumns"), extra);
 }
 
 void MainWindow::addProblem(const QString& severity, const Error& error) {
@@ -396,10 +745,14 @@ void MainWindow::importPaths(const QStringList& paths) {
         m_cancel->hide();
         m_job->deleteLater();
         m_job = nullptr;
+        m_importFinishedPending = true;
         reloadRuns();
         if (cancelled)
             m_status->setText(tr("Import cancelled; the workspace is as it was before."));
-        Q_EMIT importFinished();
+        if (m_resyncPending) {
+            m_resyncPending = false;
+            QTimer::singleShot(0, this, &MainWindow::resyncAll);
+        }
     });
     m_job->start();
 }
@@ -451,6 +804,29 @@ void MainWindow::chooseWorkspace() {
         openWorkspace(file);
 }
 
+void MainWindow::fillRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = RecentWorkspaces::list();  // files that vanished are dropped here
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        // A number as the mnemonic; the name in full, as plain text (an '&' in a file name stays an '&').
+        QString label = QFileInfo(path).fileName();
+        label.replace(QLatin1Char('&'), QLatin1String("&&"));
+        const QString number = i < 9 ? QStringLiteral("&%1").arg(i + 1) : QStringLiteral("1&0");
+        QAction* action = m_recentMenu->addAction(number + QLatin1Char(' ') + label);
+        action->setToolTip(path);
+        action->setStatusTip(path);
+        action->setData(path);
+        connect(action, &QAction::triggered, this, [this, path] { openWorkspace(path); });
+    }
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent workspaces"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear Recent"), this, [] { RecentWorkspaces::clear(); });
+}
+
 void MainWindow::openDemo() {
     const QString store = demoStorePath();
     if (store.isEmpty()) {
@@ -466,12 +842,37 @@ void MainWindow::resyncAll() {
         return;
     CacheReader reader(*m_cache);
     auto sources = reader.sources();
-    if (!sources)
+    if (!sources) {
+        addProblem(tr("error"), sources.error());
         return;
+    }
     QStringList paths;
     for (const auto& s : *sources)
         paths << text(s.path);
+    if (paths.isEmpty()) {
+        m_status->setText(tr("Nothing to re-sync: this workspace has no sources yet. Import one with Ctrl+I."));
+        return;
+    }
     importPaths(paths);
+}
+
+void MainWindow::setAutoResync(bool enabled) {
+    if (m_autoResyncAction->isChecked() != enabled)
+        m_autoResyncAction->setChecked(enabled);  // comes back here through the signal
+    m_watcher->setEnabled(enabled);
+    QSettings().setValue(QStringLiteral("workspace/autoResync"), enabled);
+}
+
+void MainWindow::exportCurrentFigure() {
+    auto* source = dynamic_cast<FigureSource*>(m_lowerTabs->currentWidget());
+    std::shared_ptr<const Figure> figure = source ? source->currentFigure() : nullptr;
+    if (!figure) {
+        statusBar()->showMessage(tr("Nothing to export in the %1 tab; select runs first.")
+                                     .arg(m_lowerTabs->tabText(m_lowerTabs->currentIndex())),
+                                 6000);
+        return;
+    }
+    exportFigureWithDialog(this, *figure, source->exportBaseName());
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -491,7 +892,11 @@ void MainWindow::dropEvent(QDropEvent* event) {
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_job)
         m_job->cancel();
-    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/compareTab"), m_lowerTabs->currentIndex());
     event->accept();
 }
 

@@ -53,12 +53,27 @@ bool RunFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sou
         return m_filter.matches(*run);
     if (m_words.isEmpty())
         return true;
-    for (const std::string* field :
-         {&run->run.name, &run->experimentName, &run->run.status, &run->run.user, &run->run.externalId}) {
-        if (QString::fromStdString(*field).contains(m_words, Qt::CaseInsensitive))
+    // The model's prepared cell texts: no conversion per row while typing.
+    for (const int column : {RunTableModel::NameColumn, RunTableModel::ExperimentColumn, RunTableModel::StatusColumn,
+                             RunTableModel::UserColumn, RunTableModel::RunIdColumn}) {
+        if (model->index(sourceRow, column).data().toString().contains(m_words, Qt::CaseInsensitive))
             return true;
     }
     return false;
+}
+
+bool RunFilterProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    const auto* model = qobject_cast<const RunTableModel*>(sourceModel());
+    if (model && model->grouping() != RunGrouping::none) {
+        const QString leftGroup = left.data(RunTableModel::GroupRole).toString();
+        const QString rightGroup = right.data(RunTableModel::GroupRole).toString();
+        if (leftGroup != rightGroup) {
+            // Groups keep ascending order whichever way the column sorts.
+            const bool ascending = sortOrder() == Qt::AscendingOrder;
+            return ascending ? leftGroup < rightGroup : leftGroup > rightGroup;
+        }
+    }
+    return QSortFilterProxyModel::lessThan(left, right);
 }
 
 }  // namespace runlens

@@ -96,11 +96,13 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
 
     // Selecting a run fills the details with its params, shown as plain text.
     table->selectRow(0);
-    auto trees = window.findChildren<QTreeWidget*>();
-    bool detailsFilled = false;
-    for (auto* tree : trees)
-        detailsFilled = detailsFilled || (tree != window.problemsList() && tree->topLevelItemCount() >= 4);
-    QVERIFY(detailsFilled);
+    auto detailsFilled = [&window] {
+        bool filled = false;
+        for (auto* tree : window.findChildren<QTreeWidget*>())
+            filled = filled || (tree != window.problemsList() && tree->topLevelItemCount() >= 4);
+        return filled;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(detailsFilled(), 5000);  // selection changes reach the tabs in one batch
 }
 
 void TestMainWindow::failedImportGoesToProblemsPanel() {
@@ -120,7 +122,9 @@ void TestMainWindow::failedImportGoesToProblemsPanel() {
 
 void TestMainWindow::rendersSomethingOnScreen() {
     MainWindow window;
+    QSignalSpy loaded(&window, &MainWindow::runsLoaded);
     QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("a.runlens"))));
+    QVERIFY(loaded.wait(10000));  // runs are read on a worker thread
     window.resize(1200, 700);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));

@@ -29,6 +29,9 @@ class TestRunTableModel : public QObject {
 
 private Q_SLOTS:
     void passesModelTester();
+    void chosenParamAndMetricColumns();
+    void groupRoleFollowsGrouping();
+    void preparedOffTheGuiThreadThenSet();
     void sortsOnRawValuesNotText();
     void namesAreShownAsGiven();
 };
@@ -38,9 +41,83 @@ void TestRunTableModel::passesModelTester() {
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setRuns({row(1, "a", 1000, 2000), row(2, "b", 500, std::nullopt)});
     QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.columnCount(), static_cast<int>(RunTableModel::ColumnCount));
+    QCOMPARE(model.columnCount(), static_cast<int>(RunTableModel::FixedColumnCount));
+    model.setExtraColumns({{RunExtraColumn::Kind::param, "lr"}, {RunExtraColumn::Kind::metricMin, "loss"}});
+    QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 2);
+    model.setGrouping(RunGrouping::experiment);
     model.setRuns({});
     QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 2);
+}
+
+void TestRunTableModel::chosenParamAndMetricColumns() {
+    RunTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    RunRow a = row(1, "a", 0, 1);
+    a.params = {{"batch", "64"}, {"lr", "0.01"}};
+    a.metrics = {{"loss", {}}};
+    a.metrics[0].summary.last = 0.25;
+    a.metrics[0].summary.min = 0.125;
+    a.metrics[0].summary.max = 2.5;
+    RunRow b = row(2, "b", 0, 1);
+    b.params = {{"lr", "0.1"}};
+    b.metrics = {};
+    model.setRuns({a, b});
+    QCOMPARE(model.paramKeys(), QStringList({QStringLiteral("batch"), QStringLiteral("lr")}));
+    QCOMPARE(model.metricKeys(), QStringList({QStringLiteral("loss")}));
+    model.setExtraColumns({{RunExtraColumn::Kind::param, "lr"},
+                           {RunExtraColumn::Kind::metricLast, "loss"},
+                           {RunExtraColumn::Kind::metricMin, "loss"},
+                           {RunExtraColumn::Kind::metricMax, "loss"}});
+    const int first = RunTableModel::FixedColumnCount;
+    QCOMPARE(model.headerData(first, Qt::Horizontal).toString(), QStringLiteral("lr"));
+    QCOMPARE(model.headerData(first + 2, Qt::Horizontal).toString(), QStringLiteral("loss (min)"));
+    QCOMPARE(model.index(0, first).data().toString(), QStringLiteral("0.01"));
+    QCOMPARE(model.index(0, first).data(RunTableModel::SortRole).toDouble(), 0.01);  // sorts as a number
+    QCOMPARE(model.index(0, first + 1).data().toString(), QStringLiteral("0.25"));
+    QCOMPARE(model.index(0, first + 2).data().toString(), QStringLiteral("0.125"));
+    QCOMPARE(model.index(0, first + 3).data().toString(), QStringLiteral("2.5"));
+    QCOMPARE(model.index(1, first).data().toString(), QStringLiteral("0.1"));
+    QVERIFY(model.index(1, first + 1).data().toString().isEmpty());  // b has no loss
+    QVERIFY(!model.index(1, first + 1).data(RunTableModel::SortRole).isValid());
+    // Suggested before any choice: the param that differs (lr, not batch), then a metric named for its direction.
+    const auto suggested = model.suggestedColumns(3, 2);
+    QCOMPARE(suggested.size(), std::size_t(2));
+    QCOMPARE(suggested[0].id(), QStringLiteral("param:lr"));
+    QCOMPARE(suggested[1].id(), QStringLiteral("last:loss"));
+    // Column ids round-trip through settings.
+    for (const auto& column : model.extraColumns())
+        QCOMPARE(RunExtraColumn::fromId(column.id()), std::optional<RunExtraColumn>(column));
+    QVERIFY(!RunExtraColumn::fromId(QStringLiteral("bogus:x")));
+    QCOMPARE(RunExtraColumn::fromId(QStringLiteral("param:a:b"))->key, std::string("a:b"));
+}
+
+void TestRunTableModel::groupRoleFollowsGrouping() {
+    RunTableModel model;
+    RunRow a = row(1, "a", 0, 1);
+    a.sourcePath = "/data/mlruns";
+    a.experimentName = "cifar";
+    model.setRuns({a});
+    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().isEmpty());
+    model.setGrouping(RunGrouping::source);
+    QCOMPARE(model.index(0, 0).data(RunTableModel::GroupRole).toString(), QStringLiteral("/data/mlruns"));
+    model.setGrouping(RunGrouping::experiment);
+    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().endsWith(QStringLiteral("cifar")));
+    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().startsWith(QStringLiteral("/data/mlruns")));
+}
+
+void TestRunTableModel::preparedOffTheGuiThreadThenSet() {
+    RunTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    std::vector<RunRow> runs;
+    for (int i = 0; i < 500; ++i)
+        runs.push_back(row(i, "run" + std::to_string(i), i * 1000, i * 1000 + 500));
+    auto data = RunTableModel::prepare(std::move(runs));
+    model.setTableData(data);
+    QCOMPARE(model.rowCount(), 500);
+    QCOMPARE(model.rowOfRun(499), 499);
+    QCOMPARE(model.rowOfRun(12345), -1);
+    QCOMPARE(model.index(499, RunTableModel::NameColumn).data().toString(), QStringLiteral("run499"));
 }
 
 void TestRunTableModel::sortsOnRawValuesNotText() {
