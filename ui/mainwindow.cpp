@@ -304,9 +304,12 @@ void MainWindow::showSelectedCurves() {
         const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row());
         if (!run || run->metrics.empty())
             continue;
-        CurveRun curve{run->id, run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name), {}};
+        CurveRun curve{
+            run->id, run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name), {}, {}};
         for (const auto& m : run->metrics)
             curve.keys.push_back(text(m.key));
+        for (const auto& [name, value] : run->params)
+            curve.params.emplace_back(text(name), text(value));
         runs.push_back(std::move(curve));
     }
     m_curves->setRuns(std::move(runs));
