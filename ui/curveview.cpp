@@ -536,7 +536,11 @@ void CurveView::syncCharts(const QStringList& keys) {
 void CurveView::arrangeGrid() {
     const QStringList keys = shownKeys();
     const int available = std::max(m_scroll->viewport()->width(), chartMinimumWidth);
-    const int columns = std::clamp(available / chartMinimumWidth, 1, std::max<int>(1, static_cast<int>(keys.size())));
+    const int keyCount = std::max<int>(1, static_cast<int>(keys.size()));
+    const int widest = std::clamp(available / chartMinimumWidth, 1, keyCount);
+    // As few rows as the widest grid needs, then as few columns as fill them (4 charts: 2 x 2, not 3 + 1).
+    const int rowsNeeded = (keyCount + widest - 1) / widest;
+    const int columns = (keyCount + rowsNeeded - 1) / rowsNeeded;
     if (columns == m_gridColumns && m_gridLayout->count() == static_cast<int>(m_charts.size()))
         return;
     m_gridColumns = columns;
@@ -549,10 +553,12 @@ void CurveView::arrangeGrid() {
             ++index;
         }
     }
-    for (int c = 0; c < columns; ++c)
-        m_gridLayout->setColumnStretch(c, 1);
+    // Used rows and columns share the space evenly; ones left from a larger grid take none.
+    const int rows = (index + columns - 1) / columns;
+    for (int c = 0; c < m_gridLayout->columnCount(); ++c)
+        m_gridLayout->setColumnStretch(c, c < columns ? 1 : 0);
     for (int r = 0; r < m_gridLayout->rowCount(); ++r)
-        m_gridLayout->setRowStretch(r, 1);  // rows share the height evenly
+        m_gridLayout->setRowStretch(r, r < rows ? 1 : 0);
 }
 
 void CurveView::requestLayout() {
