@@ -1,64 +1,62 @@
 // SPDX-License-Identifier: MIT
 #include "curveview.h"
 
-#include "analysis/decimation.h"
-#include "analysis/smoothing.h"
 #include "cache/cache.h"
 #include "cache/cachereader.h"
+#include "curves/curvechart.h"
 
-#include <QChart>
-#include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFutureWatcher>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLegend>
-#include <QLegendMarker>
-#include <QLineSeries>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPainter>
+#include <QPixmap>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
+#include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
-#include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace runlens::ui {
 namespace {
 
-struct DrawnRun {
-    std::int64_t cacheId = 0;
-    QString name;
-    QList<QPointF> raw;
-    QList<QPointF> smooth;
+using curves::ChartScene;
+using curves::CurveChart;
+using curves::KeyTracks;
+using curves::LayoutRun;
+using curves::LayoutSettings;
+using curves::TrackSet;
+using curves::XMode;
+
+constexpr int chartMinimumWidth = 420;
+constexpr int chartMinimumHeight = 250;
+
+struct RunKeys {
+    std::int64_t id = 0;
+    std::set<QString> keys;
 };
 
-struct CurveResult {
+struct LoadResult {
     int generation = 0;
-    std::vector<DrawnRun> runs;
-    double xMin = 0;
-    double xMax = 1;
-    double yMin = 0;
-    double yMax = 1;
+    TrackSet tracks;
     QString error;
 };
 
-// An envelope as a polyline: each column drawn as a vertical stroke from low to high, joined to the next.
-QList<QPointF> envelopePolyline(const analysis::Envelope& e) {
-    QList<QPointF> out;
-    out.reserve(static_cast<qsizetype>(e.x.size() * 2));
-    for (std::size_t i = 0; i < e.x.size(); ++i) {
-        out.append(QPointF(e.x[i], e.low[i]));
-        if (e.high[i] != e.low[i])
-            out.append(QPointF(e.x[i], e.high[i]));
-    }
-    return out;
-}
-
-CurveResult loadCurves(int generation, const QString& cachePath, const std::vector<CurveRun>& runs, const QString& key,
-                       double smoothing, int columns) {
-    CurveResult result;
+LoadResult loadTracks(int generation, const QString& cachePath, const std::vector<RunKeys>& runs,
+                      const QStringList& keys, double weight, bool needTime) {
+    LoadResult result;
     result.generation = generation;
     auto cache = Cache::openExisting(cachePath.toStdString());
     if (!cache) {
@@ -66,61 +64,51 @@ CurveResult loadCurves(int generation, const QString& cachePath, const std::vect
         return result;
     }
     CacheReader reader(*cache);
-    struct Loaded {
-        const CurveRun* run;
-        std::vector<MetricPoint> points;
-    };
-    std::vector<Loaded> loaded;
-    double xMin = HUGE_VAL;
-    double xMax = -HUGE_VAL;
-    for (const CurveRun& run : runs) {
-        auto points = reader.series(run.cacheId, key.toStdString());
-        if (!points || points->empty())
-            continue;
-        xMin = std::min(xMin, static_cast<double>(points->front().step));
-        xMax = std::max(xMax, static_cast<double>(points->back().step));
-        loaded.push_back({&run, std::move(*points)});
-    }
-    if (loaded.empty())
-        return result;
-    if (xMax <= xMin)
-        xMax = xMin + 1;
-    double yMin = HUGE_VAL;
-    double yMax = -HUGE_VAL;
-    for (auto& l : loaded) {
-        DrawnRun drawn{l.run->cacheId, l.run->name, {}, {}};
-        const auto raw = analysis::decimatePoints(l.points, xMin, xMax, columns);
-        drawn.raw = envelopePolyline(raw);
-        for (std::size_t i = 0; i < raw.x.size(); ++i) {
-            if (std::isfinite(raw.low[i]))
-                yMin = std::min(yMin, raw.low[i]);
-            if (std::isfinite(raw.high[i]))
-                yMax = std::max(yMax, raw.high[i]);
+    for (const QString& key : keys) {
+        auto tracks = std::make_shared<KeyTracks>();
+        const std::string keyText = key.toStdString();
+        for (const RunKeys& run : runs) {
+            if (!run.keys.contains(key))
+                continue;
+            auto track = curves::loadTrack(reader, run.id, keyText, weight, needTime);
+            if (!track) {
+                result.error = QString::fromStdString(track.error().toString());
+                continue;
+            }
+            if (*track)
+                tracks->push_back(std::move(**track));
         }
-        if (smoothing > 0) {
-            std::vector<double> values(l.points.size());
-            std::transform(l.points.begin(), l.points.end(), values.begin(),
-                           [](const MetricPoint& p) { return p.value; });
-            const auto smoothed = analysis::emaSmooth(values, smoothing);
-            for (std::size_t i = 0; i < l.points.size(); ++i)
-                l.points[i].value = smoothed[i];
-            drawn.smooth = envelopePolyline(analysis::decimatePoints(l.points, xMin, xMax, columns));
-        }
-        result.runs.push_back(std::move(drawn));
+        result.tracks[key] = std::move(tracks);
     }
-    if (!(yMin <= yMax)) {
-        yMin = 0;
-        yMax = 1;
-    } else if (yMin == yMax) {
-        yMin -= 0.5;
-        yMax += 0.5;
-    }
-    const double pad = (yMax - yMin) * 0.04;
-    result.xMin = xMin;
-    result.xMax = xMax;
-    result.yMin = yMin - pad;
-    result.yMax = yMax + pad;
     return result;
+}
+
+struct LayoutResult {
+    int generation = 0;
+    std::map<QString, std::shared_ptr<const ChartScene>> scenes;
+};
+
+LayoutResult layoutCharts(int generation, const TrackSet& tracks, const std::vector<LayoutRun>& runs,
+                          const LayoutSettings& settings, std::pair<double, double> xRange,
+                          const std::map<QString, int>& columns) {
+    LayoutResult result;
+    result.generation = generation;
+    for (const auto& [key, width] : columns) {
+        const auto found = tracks.find(key);
+        if (found == tracks.end())
+            continue;
+        result.scenes[key] =
+            std::make_shared<ChartScene>(curves::layoutChart(key, *found->second, runs, settings, xRange, width));
+    }
+    return result;
+}
+
+QIcon swatch(const QColor& colour) {
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.fillRect(QRect(1, 4, 12, 6), colour);
+    return QIcon(pixmap);
 }
 
 }  // namespace
@@ -132,52 +120,160 @@ QColor runColour(std::int64_t cacheId) {
 }
 
 CurveView::CurveView(QWidget* parent) : QWidget(parent) {
-    m_key = new QComboBox;
-    m_key->setMinimumContentsLength(24);
-    m_key->setToolTip(tr("Metric to plot"));
+    // Side panel: which metrics get a chart, and which runs are drawn.
+    m_keyFilter = new QLineEdit;
+    m_keyFilter->setObjectName(QStringLiteral("curveKeyFilter"));
+    m_keyFilter->setPlaceholderText(tr("Filter metrics"));
+    m_keyFilter->setClearButtonEnabled(true);
+    m_keyFilter->setToolTip(tr("Show charts for the metric keys containing this text"));
+    m_keyList = new QListWidget;
+    m_keyList->setObjectName(QStringLiteral("curveKeyList"));
+    m_keyList->setToolTip(tr("Untick a metric to hide its chart"));
+    m_legend = new QListWidget;
+    m_legend->setObjectName(QStringLiteral("curveLegend"));
+    m_legend->setToolTip(tr("Click a run to hide or show it in every chart"));
+    auto* side = new QWidget;
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 4, 0);
+    sideLayout->addWidget(new QLabel(tr("Metrics")));
+    sideLayout->addWidget(m_keyFilter);
+    sideLayout->addWidget(m_keyList, 2);
+    sideLayout->addWidget(new QLabel(tr("Runs")));
+    sideLayout->addWidget(m_legend, 3);
+
+    // Controls above the grid.
     m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setObjectName(QStringLiteral("curveSmoothing"));
     m_smoothing->setRange(0, 999);
     m_smoothing->setValue(600);
     m_smoothing->setToolTip(tr("Exponential moving average weight, debiased like TensorBoard's"));
     m_smoothingValue = new QLabel;
     m_smoothingValue->setMinimumWidth(40);
+    m_xMode = new QComboBox;
+    m_xMode->setObjectName(QStringLiteral("curveXMode"));
+    m_xMode->addItem(tr("Step"), static_cast<int>(XMode::step));
+    m_xMode->addItem(tr("Relative time"), static_cast<int>(XMode::relativeTime));
+    m_xMode->addItem(tr("Wall time"), static_cast<int>(XMode::wallTime));
+    m_xMode->setToolTip(tr("What the x axis measures"));
+    m_logY = new QCheckBox(tr("Log y"));
+    m_logY->setObjectName(QStringLiteral("curveLogY"));
+    m_logY->setToolTip(tr("Logarithmic y axis; zero and negative values fall below it"));
+    m_ignoreOutliers = new QCheckBox(tr("Ignore outliers"));
+    m_ignoreOutliers->setObjectName(QStringLiteral("curveIgnoreOutliers"));
+    m_ignoreOutliers->setToolTip(tr("Scale the y axis to the 5% to 95% quantiles of the values shown"));
+    m_groupBy = new QComboBox;
+    m_groupBy->setObjectName(QStringLiteral("curveGroupBy"));
+    m_groupBy->setToolTip(tr("Group runs by a parameter's value: mean line with a min-max band"));
+    m_groupBy->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_resetZoom = new QPushButton(tr("Reset Zoom"));
+    m_resetZoom->setObjectName(QStringLiteral("curveResetZoom"));
+    m_resetZoom->setToolTip(tr("Show every step again (or double-click a chart)"));
     auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Metric:")));
-    bar->addWidget(m_key, 1);
-    bar->addSpacing(16);
     bar->addWidget(new QLabel(tr("Smoothing:")));
     bar->addWidget(m_smoothing, 1);
     bar->addWidget(m_smoothingValue);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("X axis:")));
+    bar->addWidget(m_xMode);
+    bar->addWidget(m_logY);
+    bar->addWidget(m_ignoreOutliers);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("Group by:")));
+    bar->addWidget(m_groupBy);
+    bar->addWidget(m_resetZoom);
 
-    auto* chart = new QChart;
-    chart->legend()->setAlignment(Qt::AlignRight);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    m_view = new QChartView(chart);
-    m_view->setRenderHint(QPainter::Antialiasing);
     m_hint = new QLabel(tr("Select one or more runs with metrics to plot their curves."));
     m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setWordWrap(true);
+    m_status = new QLabel;
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setWordWrap(true);
+    m_status->hide();
+    m_grid = new QWidget;
+    m_gridLayout = new QGridLayout(m_grid);
+    m_gridLayout->setContentsMargins(0, 0, 0, 0);
+    m_gridLayout->setSpacing(6);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidget(m_grid);
+    m_scroll->hide();
+    m_scroll->viewport()->installEventFilter(this);
 
+    auto* main = new QWidget;
+    auto* mainLayout = new QVBoxLayout(main);
+    mainLayout->setContentsMargins(4, 0, 0, 0);
+    mainLayout->addLayout(bar);
+    mainLayout->addWidget(m_status);
+    mainLayout->addWidget(m_hint, 1);  // the hint takes the grid's place, so the controls stay on top
+    mainLayout->addWidget(m_scroll, 1);
+
+    auto* splitter = new QSplitter;
+    splitter->addWidget(side);
+    splitter->addWidget(main);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({220, 900});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(bar);
-    layout->addWidget(m_hint, 1);  // the hint takes the chart's place, so the controls stay on top
-    layout->addWidget(m_view, 1);
-    m_view->hide();
+    layout->addWidget(splitter);
 
-    connect(m_key, &QComboBox::currentTextChanged, this, &CurveView::reload);
+    // Dragging the slider asks for a new EMA over every point; wait until it rests.
+    m_reloadTimer = new QTimer(this);
+    m_reloadTimer->setSingleShot(true);
+    m_reloadTimer->setInterval(120);
+    connect(m_reloadTimer, &QTimer::timeout, this, &CurveView::requestLoad);
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int value) {
         m_smoothingValue->setText(QString::number(value / 1000.0, 'f', 3));
-        reload();
+        m_reloadTimer->start();
     });
     m_smoothingValue->setText(QString::number(m_smoothing->value() / 1000.0, 'f', 3));
+    connect(m_keyFilter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        for (int i = 0; i < m_keyList->count(); ++i)
+            m_keyList->item(i)->setHidden(!m_keyList->item(i)->text().contains(text, Qt::CaseInsensitive));
+        requestLoad();
+    });
+    connect(m_keyList, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+        if (item->checkState() == Qt::Checked)
+            m_uncheckedKeys.erase(item->text());
+        else
+            m_uncheckedKeys.insert(item->text());
+        requestLoad();
+    });
+    connect(m_legend, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
+        const auto id = item->data(Qt::UserRole).toLongLong();
+        if (item->checkState() == Qt::Checked)
+            m_hidden.erase(id);
+        else
+            m_hidden.insert(id);
+        requestLayout();
+    });
+    // A click anywhere on a run's row toggles it, not only on the small check box (which toggles by itself).
+    auto pressedState = std::make_shared<std::optional<Qt::CheckState>>();
+    connect(m_legend, &QListWidget::itemPressed, this,
+            [pressedState](QListWidgetItem* item) { *pressedState = item->checkState(); });
+    connect(m_legend, &QListWidget::itemClicked, this, [pressedState](QListWidgetItem* item) {
+        if (*pressedState == item->checkState())
+            item->setCheckState(item->checkState() == Qt::Checked ? Qt::Unchecked : Qt::Checked);
+        pressedState->reset();
+    });
+    connect(m_xMode, &QComboBox::currentIndexChanged, this, [this] {
+        m_xZoom.reset();
+        requestLoad();
+    });
+    connect(m_logY, &QCheckBox::toggled, this, [this] {
+        m_yZoom.clear();
+        requestLayout();
+    });
+    connect(m_ignoreOutliers, &QCheckBox::toggled, this, [this] {
+        m_yZoom.clear();
+        requestLayout();
+    });
+    connect(m_groupBy, &QComboBox::currentIndexChanged, this, &CurveView::requestLayout);
+    connect(m_resetZoom, &QPushButton::clicked, this, &CurveView::resetZoom);
+    rebuildSidePanel();
 }
 
-QChart* CurveView::chart() const {
-    return m_view->chart();
-}
-QString CurveView::metric() const {
-    return m_key->currentText();
-}
+CurveView::~CurveView() = default;
 
 void CurveView::setWorkspace(const QString& cachePath) {
     m_cachePath = cachePath;
@@ -186,113 +282,342 @@ void CurveView::setWorkspace(const QString& cachePath) {
 
 void CurveView::setRuns(std::vector<CurveRun> runs) {
     m_runs = std::move(runs);
-    refreshKeys();
-    reload();
+    m_tracks.clear();
+    m_xZoom.reset();
+    m_yZoom.clear();
+    rebuildSidePanel();
+    requestLoad();
+}
+
+void CurveView::rebuildSidePanel() {
+    std::set<QString> keys;
+    std::set<QString> params;
+    for (const auto& run : m_runs) {
+        keys.insert(run.keys.begin(), run.keys.end());
+        for (const auto& [name, value] : run.params)
+            params.insert(name);
+    }
+    {
+        const QSignalBlocker blocker(m_keyList);
+        m_keyList->clear();
+        for (const QString& key : keys) {
+            auto* item = new QListWidgetItem(key, m_keyList);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+            item->setCheckState(m_uncheckedKeys.contains(key) ? Qt::Unchecked : Qt::Checked);
+            item->setHidden(!key.contains(m_keyFilter->text(), Qt::CaseInsensitive));
+            item->setToolTip(key);
+        }
+    }
+    {
+        const QSignalBlocker blocker(m_legend);
+        m_legend->clear();
+        for (const auto& run : m_runs) {
+            auto* item = new QListWidgetItem(swatch(runColour(run.cacheId)), run.name, m_legend);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+            item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(run.cacheId));
+            item->setCheckState(m_hidden.contains(run.cacheId) ? Qt::Unchecked : Qt::Checked);
+            item->setToolTip(run.name);
+        }
+    }
+    {
+        const QSignalBlocker blocker(m_groupBy);
+        const QString current = m_groupBy->currentData().toString();
+        m_groupBy->clear();
+        m_groupBy->addItem(tr("No grouping"), QString());
+        for (const QString& param : params)
+            m_groupBy->addItem(param, param);
+        m_groupBy->setCurrentIndex(std::max(0, m_groupBy->findData(current)));
+    }
+    // Keep the chart the user was looking at; otherwise prefer a loss, the usual first look.
+    if (!keys.contains(m_focusedKey)) {
+        m_focusedKey.clear();
+        for (const QString& key : keys) {
+            if (key.contains(QStringLiteral("loss"), Qt::CaseInsensitive)) {
+                m_focusedKey = key;
+                break;
+            }
+        }
+        if (m_focusedKey.isEmpty() && !keys.empty())
+            m_focusedKey = *keys.begin();
+    }
+}
+
+QStringList CurveView::shownKeys() const {
+    QStringList keys;
+    for (int i = 0; i < m_keyList->count(); ++i) {
+        const QListWidgetItem* item = m_keyList->item(i);
+        if (!item->isHidden() && item->checkState() == Qt::Checked)
+            keys << item->text();
+    }
+    return keys;
+}
+
+curves::CurveChart* CurveView::chartFor(const QString& key) const {
+    const auto found = m_charts.find(key);
+    return found == m_charts.end() ? nullptr : found->second;
+}
+
+std::vector<curves::CurveChart*> CurveView::charts() const {
+    std::vector<curves::CurveChart*> out;
+    for (const QString& key : shownKeys())
+        if (auto* chart = chartFor(key))
+            out.push_back(chart);
+    return out;
 }
 
 void CurveView::setMetric(const QString& key) {
-    m_key->setCurrentText(key);
+    focusChart(key);
 }
+
+QString CurveView::metric() const {
+    const QStringList keys = shownKeys();
+    if (keys.contains(m_focusedKey))
+        return m_focusedKey;
+    return keys.isEmpty() ? QString() : keys.front();
+}
+
+void CurveView::focusChart(const QString& key) {
+    m_focusedKey = key;
+    for (const auto& [chartKey, chart] : m_charts)
+        chart->setFocusedChart(chartKey == key && m_charts.size() > 1);
+}
+
 void CurveView::setSmoothing(double weight) {
     m_smoothing->setValue(static_cast<int>(std::lround(weight * 1000)));
 }
+void CurveView::setKeyFilter(const QString& text) {
+    m_keyFilter->setText(text);
+}
+void CurveView::setXMode(XMode mode) {
+    m_xMode->setCurrentIndex(m_xMode->findData(static_cast<int>(mode)));
+}
+void CurveView::setLogY(bool on) {
+    m_logY->setChecked(on);
+}
+void CurveView::setIgnoreOutliers(bool on) {
+    m_ignoreOutliers->setChecked(on);
+}
+void CurveView::setGroupParam(const QString& param) {
+    m_groupBy->setCurrentIndex(std::max(0, m_groupBy->findData(param)));
+}
 
-void CurveView::refreshKeys() {
-    std::set<QString> keys;
-    for (const auto& run : m_runs)
-        keys.insert(run.keys.begin(), run.keys.end());
-    const QString current = m_key->currentText();
-    const QSignalBlocker blocker(m_key);
-    m_key->clear();
-    for (const QString& key : keys)
-        m_key->addItem(key);
-    // Keep the metric the user was looking at; otherwise prefer a loss, the usual first look.
-    int index = m_key->findText(current);
-    if (index < 0) {
-        for (int i = 0; i < m_key->count() && index < 0; ++i) {
-            if (m_key->itemText(i).contains(QStringLiteral("loss"), Qt::CaseInsensitive))
-                index = i;
-        }
+void CurveView::setRunHidden(std::int64_t cacheId, bool hidden) {
+    for (int i = 0; i < m_legend->count(); ++i) {
+        QListWidgetItem* item = m_legend->item(i);
+        if (item->data(Qt::UserRole).toLongLong() == cacheId)
+            item->setCheckState(hidden ? Qt::Unchecked : Qt::Checked);  // itemChanged does the rest
     }
-    m_key->setCurrentIndex(std::max(index, 0));
 }
 
-void CurveView::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
-    // Decimation depends on the pixel width; redo it when the width changes noticeably.
-    if (std::abs(m_view->width() - m_lastWidth) > 40)
-        reload();
+void CurveView::setXRange(double x0, double x1) {
+    if (!(x1 > x0) || !std::isfinite(x0) || !std::isfinite(x1))
+        return;
+    m_xZoom = std::pair{x0, x1};
+    requestLayout();
 }
 
-void CurveView::reload() {
-    const int generation = ++m_generation;
-    const QString key = m_key->currentText();
-    if (m_runs.empty() || key.isEmpty() || m_cachePath.isEmpty()) {
-        m_view->chart()->removeAllSeries();
-        m_view->hide();
-        m_hint->show();
+void CurveView::resetZoom() {
+    m_xZoom.reset();
+    m_yZoom.clear();
+    requestLayout();
+}
+
+std::shared_ptr<const Figure> CurveView::currentFigure() const {
+    const CurveChart* chart = chartFor(metric());
+    if (!chart || !chart->scene())
+        return nullptr;
+    return chart->exportFigure();
+}
+
+QString CurveView::exportBaseName() const {
+    QString key = metric();
+    key.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
+    return key.isEmpty() ? QStringLiteral("runlens-curves") : QStringLiteral("runlens-") + key;
+}
+
+void CurveView::showHint(const QString& text) {
+    m_hint->setText(text);
+    m_scroll->hide();
+    m_hint->show();
+}
+
+bool CurveView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_scroll->viewport() && event->type() == QEvent::Resize) {
+        arrangeGrid();
+        // Decimation follows the pixel width; redo it when the charts' width changes noticeably.
+        const int width = m_scroll->viewport()->width() / std::max(1, m_gridColumns);
+        if (!m_charts.empty() && std::abs(width - m_lastChartWidth) > 40)
+            QTimer::singleShot(0, this, &CurveView::requestLayout);  // once the grid has its new geometry
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void CurveView::requestLoad() {
+    const int generation = ++m_loadGeneration;
+    const double weight = m_smoothing->value() / 1000.0;
+    const bool needTime = m_xMode->currentData().toInt() != static_cast<int>(XMode::step);
+    if (weight != m_tracksWeight || (needTime && !m_tracksHaveTime)) {
+        m_tracks.clear();
+        m_tracksWeight = weight;
+        m_tracksHaveTime = needTime;
+    }
+    const QStringList keys = shownKeys();
+    if (m_runs.empty() || m_cachePath.isEmpty()) {
+        syncCharts({});
+        showHint(tr("Select one or more runs with metrics to plot their curves."));
         return;
     }
-    m_lastWidth = m_view->width();
-    const int columns = std::max(100, static_cast<int>(m_view->width() * m_view->devicePixelRatioF()));
-    auto* watcher = new QFutureWatcher<CurveResult>(this);
-    connect(watcher, &QFutureWatcher<CurveResult>::finished, this, [this, watcher] {
+    if (keys.isEmpty()) {
+        syncCharts({});
+        showHint(m_keyList->count() == 0 ? tr("None of the selected runs has a metric.")
+                                         : tr("No ticked metric matches the filter. Change the filter or tick a "
+                                              "metric on the left."));
+        return;
+    }
+    syncCharts(keys);
+    QStringList missing;
+    for (const QString& key : keys)
+        if (!m_tracks.contains(key))
+            missing << key;
+    if (missing.isEmpty()) {
+        requestLayout();
+        return;
+    }
+    std::vector<RunKeys> runs;
+    for (const auto& run : m_runs)
+        runs.push_back({run.cacheId, std::set<QString>(run.keys.begin(), run.keys.end())});
+    auto* watcher = new QFutureWatcher<LoadResult>(this);
+    connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher] {
         watcher->deleteLater();
-        const CurveResult result = watcher->result();
-        if (result.generation != m_generation)
-            return;  // a newer request is on its way
-        QChart* chart = m_view->chart();
-        chart->removeAllSeries();
-        for (QAbstractAxis* axis : chart->axes())
-            chart->removeAxis(axis);
-        if (result.runs.empty()) {
-            m_hint->setText(result.error.isEmpty() ? tr("None of the selected runs has this metric.") : result.error);
-            m_view->hide();
-            m_hint->show();
-            return;
-        }
-        auto* xAxis = new QValueAxis;
-        xAxis->setTitleText(tr("step"));
-        xAxis->setRange(result.xMin, result.xMax);
-        xAxis->setLabelFormat(QStringLiteral("%g"));
-        xAxis->applyNiceNumbers();  // round step ticks (0, 50, 100) instead of fractions of the range
-        auto* yAxis = new QValueAxis;
-        yAxis->setRange(result.yMin, result.yMax);
-        yAxis->setLabelFormat(QStringLiteral("%.4g"));
-        chart->addAxis(xAxis, Qt::AlignBottom);
-        chart->addAxis(yAxis, Qt::AlignLeft);
-        for (const DrawnRun& run : result.runs) {
-            const QColor colour = runColour(run.cacheId);
-            const bool smoothed = !run.smooth.isEmpty();
-            auto* raw = new QLineSeries;
-            raw->setName(run.name);
-            QColor faint = colour;
-            faint.setAlphaF(smoothed ? 0.25f : 1.0f);
-            raw->setPen(QPen(faint, 1.2));
-            raw->replace(run.raw);  // fed whole: appending to a live series is quadratic
-            chart->addSeries(raw);
-            raw->attachAxis(xAxis);
-            raw->attachAxis(yAxis);
-            if (smoothed) {
-                auto* smooth = new QLineSeries;
-                smooth->setName(run.name);
-                smooth->setPen(QPen(colour, 1.8));
-                smooth->replace(run.smooth);
-                chart->addSeries(smooth);
-                smooth->attachAxis(xAxis);
-                smooth->attachAxis(yAxis);
-                // One legend entry per run: the smoothed curve's.
-                for (auto* marker : chart->legend()->markers(raw))
-                    marker->setVisible(false);
-            }
-        }
-        chart->setTitle(m_key->currentText());
-        m_hint->hide();
-        m_view->show();
-        Q_EMIT curvesShown();
+        LoadResult result = watcher->result();
+        if (result.generation != m_loadGeneration)
+            return;  // the runs, keys or smoothing changed meanwhile; a newer load is on its way
+        for (auto& [key, tracks] : result.tracks)
+            m_tracks[key] = std::move(tracks);
+        m_status->setText(result.error.isEmpty() ? QString()
+                                                 : tr("Some curves could not be read: %1").arg(result.error));
+        m_status->setVisible(!result.error.isEmpty());
+        requestLayout();
     });
-    watcher->setFuture(
-        QtConcurrent::run(loadCurves, generation, m_cachePath, m_runs, key, m_smoothing->value() / 1000.0, columns));
+    watcher->setFuture(QtConcurrent::run(loadTracks, generation, m_cachePath, runs, missing, weight, needTime));
+}
+
+void CurveView::syncCharts(const QStringList& keys) {
+    // Charts of keys no longer shown go; new keys get a chart that says it is loading.
+    for (auto it = m_charts.begin(); it != m_charts.end();) {
+        if (!keys.contains(it->first)) {
+            delete it->second;
+            it = m_charts.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const QString& key : keys) {
+        if (m_charts.contains(key))
+            continue;
+        auto* chart = new CurveChart(key, m_grid);
+        chart->setMinimumSize(chartMinimumWidth / 2, chartMinimumHeight);
+        connect(chart, &CurveChart::xZoomRequested, this, &CurveView::setXRange);
+        connect(chart, &CurveChart::yZoomRequested, this, [this](const QString& chartKey, double y0, double y1) {
+            if (y1 > y0 && std::isfinite(y0) && std::isfinite(y1)) {
+                m_yZoom[chartKey] = {y0, y1};
+                requestLayout();
+            }
+        });
+        connect(chart, &CurveChart::resetRequested, this, &CurveView::resetZoom);
+        connect(chart, &CurveChart::activated, this, &CurveView::focusChart);
+        m_charts[key] = chart;
+    }
+    m_gridColumns = 0;  // force re-placing
+    arrangeGrid();
+    focusChart(m_focusedKey);
+}
+
+void CurveView::arrangeGrid() {
+    const QStringList keys = shownKeys();
+    const int available = std::max(m_scroll->viewport()->width(), chartMinimumWidth);
+    const int keyCount = std::max<int>(1, static_cast<int>(keys.size()));
+    const int widest = std::clamp(available / chartMinimumWidth, 1, keyCount);
+    // As few rows as the widest grid needs, then as few columns as fill them (4 charts: 2 x 2, not 3 + 1).
+    const int rowsNeeded = (keyCount + widest - 1) / widest;
+    const int columns = (keyCount + rowsNeeded - 1) / rowsNeeded;
+    if (columns == m_gridColumns && m_gridLayout->count() == static_cast<int>(m_charts.size()))
+        return;
+    m_gridColumns = columns;
+    while (m_gridLayout->count() > 0)
+        delete m_gridLayout->takeAt(0);
+    int index = 0;
+    for (const QString& key : keys) {
+        if (CurveChart* chart = chartFor(key)) {
+            m_gridLayout->addWidget(chart, index / columns, index % columns);
+            ++index;
+        }
+    }
+    // Used rows and columns share the space evenly; ones left from a larger grid take none.
+    const int rows = (index + columns - 1) / columns;
+    for (int c = 0; c < m_gridLayout->columnCount(); ++c)
+        m_gridLayout->setColumnStretch(c, c < columns ? 1 : 0);
+    for (int r = 0; r < m_gridLayout->rowCount(); ++r)
+        m_gridLayout->setRowStretch(r, r < rows ? 1 : 0);
+}
+
+void CurveView::requestLayout() {
+    const int generation = ++m_layoutGeneration;
+    const QStringList keys = shownKeys();
+    if (m_runs.empty() || keys.isEmpty())
+        return;
+
+    std::vector<LayoutRun> runs;
+    const QString groupParam = m_groupBy->currentData().toString();
+    for (const auto& run : m_runs) {
+        LayoutRun layoutRun{run.cacheId, run.name, runColour(run.cacheId), {}, m_hidden.contains(run.cacheId)};
+        for (const auto& [name, value] : run.params)
+            if (name == groupParam)
+                layoutRun.groupValue = value;
+        runs.push_back(std::move(layoutRun));
+    }
+    LayoutSettings settings;
+    settings.xMode = static_cast<XMode>(m_xMode->currentData().toInt());
+    settings.logY = m_logY->isChecked();
+    settings.ignoreOutliers = m_ignoreOutliers->isChecked();
+    settings.groupParam = groupParam;
+    settings.yZoom = m_yZoom;
+    TrackSet tracks;
+    for (const QString& key : keys)
+        if (const auto found = m_tracks.find(key); found != m_tracks.end())
+            tracks[key] = found->second;
+    const auto xRange = m_xZoom ? *m_xZoom : curves::fullXRange(tracks, runs, settings.xMode);
+
+    m_scroll->show();
+    m_hint->hide();
+    if (QLayout* parentLayout = m_scroll->parentWidget()->layout())
+        parentLayout->activate();  // give the grid its real width now, so decimation uses it
+    arrangeGrid();
+    m_gridLayout->activate();
+    std::map<QString, int> columns;
+    const int fallbackWidth = std::max(200, (m_scroll->viewport()->width() - 8) / std::max(1, m_gridColumns) - 80);
+    for (const QString& key : keys) {
+        if (const CurveChart* chart = chartFor(key)) {
+            columns[key] =
+                chart->width() > 150 ? chart->plotColumns() : static_cast<int>(fallbackWidth * devicePixelRatioF());
+        }
+    }
+    m_lastChartWidth = m_scroll->viewport()->width() / std::max(1, m_gridColumns);
+    const bool complete = static_cast<int>(tracks.size()) == keys.size();
+
+    auto* watcher = new QFutureWatcher<LayoutResult>(this);
+    connect(watcher, &QFutureWatcher<LayoutResult>::finished, this, [this, watcher, complete] {
+        watcher->deleteLater();
+        const LayoutResult result = watcher->result();
+        if (result.generation != m_layoutGeneration)
+            return;  // a newer request is on its way
+        for (const auto& [key, scene] : result.scenes)
+            if (CurveChart* chart = chartFor(key))
+                chart->setScene(scene);
+        if (complete)
+            Q_EMIT curvesShown();
+    });
+    watcher->setFuture(QtConcurrent::run(layoutCharts, generation, tracks, runs, settings, xRange, columns));
 }
 
 }  // namespace runlens::ui

@@ -516,9 +516,11 @@ void MainWindow::applySelection() {
     for (const RunRow* run : runs) {
         const QString name = runDisplayName(*run);
         if (!run->metrics.empty()) {
-            CurveRun curve{run->id, name, {}};
+            CurveRun curve{run->id, name, {}, {}};
             for (const auto& m : run->metrics)
                 curve.keys.push_back(text(m.key));
+            for (const auto& [key, value] : run->params)
+                curve.params.emplace_back(text(key), text(value));  // for grouping seeds by a param
             curves.push_back(std::move(curve));
         }
         const QColor colour = runColour(run->id);  // the same colour as in the curves

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "curves/curvechart.h"
 #include "curveview.h"
 #include "handmadestore.h"
 #include "mainwindow.h"
@@ -56,7 +57,10 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     QVERIFY(table->isVisible());
     QCOMPARE(table->model()->rowCount(), 3);
 
-    auto* filter = window.findChild<QLineEdit*>();
+    QLineEdit* filter = nullptr;  // the run filter, not the curve view's metric filter
+    for (auto* edit : window.findChildren<QLineEdit*>())
+        if (!filter && !window.curveView()->isAncestorOf(edit))
+            filter = edit;
     QVERIFY(filter);
     QTest::keyClicks(filter, QStringLiteral("killed"));
     QCOMPARE(table->model()->rowCount(), 1);
@@ -87,11 +91,11 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     table->selectAll();
     QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 10000);
     QCOMPARE(window.curveView()->metric(), QStringLiteral("train/loss"));
-    const auto series = window.curveView()->chart()->series();
-    QCOMPARE(series.size(), 2);  // only run A has train/loss: raw + smoothed
-    auto* raw = qobject_cast<QLineSeries*>(series.front());
-    QVERIFY(raw);
-    QVERIFY(raw->count() >= 4);  // steps 1..4 each a column: finite lows and highs drawn
+    const auto* chart = window.curveView()->chartFor(QStringLiteral("train/loss"));
+    QVERIFY(chart && chart->scene());
+    QCOMPARE(chart->scene()->runs.size(), std::size_t{1});  // only run A has train/loss
+    QVERIFY(chart->scene()->runs.front().raw.size() >= 4);  // steps 1..4 each a column: finite lows and highs drawn
+    QVERIFY(!chart->scene()->runs.front().smooth.empty());
     table->clearSelection();
 
     // Selecting a run fills the details with its params, shown as plain text.

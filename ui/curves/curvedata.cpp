@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+#include "curves/curvedata.h"
+
+#include "analysis/smoothing.h"
+#include "cache/cachereader.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace runlens::ui::curves {
+namespace {
+
+std::vector<LodBucket> pointBuckets(std::span<const MetricPoint> points) {
+    std::vector<LodBucket> level;
+    level.reserve(points.size());
+    for (const MetricPoint& p : points)
+        level.push_back({p.step, p.step, p.value, p.value});
+    return level;
+}
+
+// Places the middle step of consecutive buckets on the x axis. Steps arrive in order, so the time lookup walks a
+// cursor forward instead of searching.
+class StepToX {
+public:
+    StepToX(const Track& track, XMode mode) : m_track(track), m_mode(mode) {
+        if (mode == XMode::relativeTime && track.hasTime())
+            m_originMs = track.timeMs.front();
+    }
+
+    double operator()(double step) {
+        if (m_mode == XMode::step)
+            return step;
+        const auto& steps = m_track.timeSteps;
+        const auto& times = m_track.timeMs;
+        while (m_cursor + 1 < steps.size() && static_cast<double>(steps[m_cursor + 1]) <= step)
+            ++m_cursor;
+        double ms = times[m_cursor];
+        if (m_cursor + 1 < steps.size() && static_cast<double>(steps[m_cursor]) < step) {
+            const double s0 = static_cast<double>(steps[m_cursor]);
+            const double s1 = static_cast<double>(steps[m_cursor + 1]);
+            ms += (times[m_cursor + 1] - times[m_cursor]) * (step - s0) / (s1 - s0);
+        }
+        return (ms - m_originMs) / 1000.0;
+    }
+
+private:
+    const Track& m_track;
+    XMode m_mode;
+    double m_originMs = 0;
+    std::size_t m_cursor = 0;
+};
+
+void padRange(double& low, double& high, bool logScale) {
+    if (!(low <= high)) {
+        low = logScale ? 0.1 : 0;
+        high = logScale ? 10 : 1;
+        return;
+    }
+    if (logScale) {
+        double a = std::log10(low);
+        double b = std::log10(high);
+        if (a == b) {
+            a -= 0.5;
+            b += 0.5;
+        }
+        const double pad = (b - a) * 0.04;
+        low = std::pow(10.0, a - pad);
+        high = std::pow(10.0, b + pad);
+        return;
+    }
+    if (low == high) {
+        const double pad = std::max(std::fabs(low) * 0.1, 0.5);
+        low -= pad;
+        high += pad;
+        return;
+    }
+    const double pad = (high - low) * 0.04;
+    low -= pad;
+    high += pad;
+}
+
+}  // namespace
+
+std::optional<double> logY(double y) {
+    if (!(y > 0) || !std::isfinite(y))
+        return std::nullopt;
+    return std::log10(y);
+}
+
+std::pair<double, double> Track::extent(XMode mode) const {
+    switch (mode) {
+    case XMode::step:
+        return {static_cast<double>(firstStep), static_cast<double>(lastStep)};
+    case XMode::relativeTime:
+        if (!hasTime())
+            return {0, 0};
+        return {(earliestMs - timeMs.front()) / 1000.0, (latestMs - timeMs.front()) / 1000.0};
+    case XMode::wallTime:
+        return {earliestMs / 1000.0, latestMs / 1000.0};
+    }
+    return {0, 0};
+}
+
+Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const LodPyramid& lod, double weight) {
+    Track track;
+    track.runId = runId;
+    track.pointCount = static_cast<std::int64_t>(points.size());
+    track.exact = lod.levels.empty();
+    if (track.exact)
+        track.raw.push_back(pointBuckets(points));
+    else
+        track.raw = lod.levels;
+    if (!track.raw.empty() && !track.raw.front().empty()) {
+        track.firstStep = track.raw.front().front().firstStep;
+        track.lastStep = track.raw.front().back().lastStep;
+    }
+    if (points.empty())
+        return track;
+
+    // Every point's time when exact; otherwise one sample per level-0 bucket and the last point.
+    const std::size_t stride = track.exact ? 1 : static_cast<std::size_t>(seriescodec::lodFanout);
+    for (std::size_t i = 0; i < points.size(); i += stride) {
+        track.timeSteps.push_back(points[i].step);
+        track.timeMs.push_back(points[i].timestampMs);
+    }
+    if ((points.size() - 1) % stride != 0) {
+        track.timeSteps.push_back(points.back().step);
+        track.timeMs.push_back(points.back().timestampMs);
+    }
+    const auto [earliest, latest] = std::minmax_element(
+        points.begin(), points.end(), [](const auto& a, const auto& b) { return a.timestampMs < b.timestampMs; });
+    track.earliestMs = earliest->timestampMs;
+    track.latestMs = latest->timestampMs;
+
+    if (weight > 0) {
+        std::vector<double> values(points.size());
+        std::transform(points.begin(), points.end(), values.begin(), [](const MetricPoint& p) { return p.value; });
+        const std::vector<double> smoothed = analysis::emaSmooth(values, weight);
+        std::vector<MetricPoint> smoothPoints(points.begin(), points.end());
+        for (std::size_t i = 0; i < smoothPoints.size(); ++i)
+            smoothPoints[i].value = smoothed[i];
+        if (track.exact)
+            track.smooth.push_back(pointBuckets(smoothPoints));
+        else
+            track.smooth = seriescodec::buildLod(smoothPoints).levels;
+    }
+    return track;
+}
+
+Result<std::optional<Track>> loadTrack(CacheReader& reader, std::int64_t runId, const std::string& key, double weight,
+                                       bool needTime) {
+    auto lod = reader.seriesLod(runId, key);
+    if (!lod)
+        return lod.error();
+    if (!lod->levels.empty() && weight <= 0 && !needTime)
+        return std::optional<Track>(makeTrack(runId, {}, *lod, 0));
+    auto points = reader.series(runId, key);
+    if (!points)
+        return std::optional<Track>();  // the run has no such key
+    if (points->empty())
+        return std::optional<Track>();
+    return std::optional<Track>(makeTrack(runId, *points, *lod, weight));
+}
+
+Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, double x1, int columns) {
+    Columns out;
+    const auto& levels = smoothed ? track.smooth : track.raw;
+    if (levels.empty() || columns <= 0 || !(x1 > x0) || (mode != XMode::step && !track.hasTime()))
+        return out;
+    const auto [e0, e1] = track.extent(mode);
+    if (e1 < x0 || e0 > x1)
+        return out;
+    const double visible = e1 > e0 ? std::clamp((std::min(x1, e1) - std::max(x0, e0)) / (e1 - e0), 0.0, 1.0) : 1.0;
+
+    // The coarsest level that still has two buckets per column in view keeps the work proportional to the width.
+    std::size_t chosen = 0;
+    for (std::size_t level = levels.size(); level-- > 0;) {
+        if (static_cast<double>(levels[level].size()) * visible >= 2.0 * columns) {
+            chosen = level;
+            break;
+        }
+    }
+    const std::vector<LodBucket>& buckets = levels[chosen];
+    auto begin = buckets.begin();
+    if (mode == XMode::step)
+        begin = std::lower_bound(buckets.begin(), buckets.end(), x0,
+                                 [](const LodBucket& b, double x) { return static_cast<double>(b.lastStep) < x; });
+
+    const auto n = static_cast<std::size_t>(columns);
+    std::vector<double> low(n, HUGE_VAL), high(n, -HUGE_VAL), xFirst(n, HUGE_VAL), xLast(n, -HUGE_VAL);
+    const double width = (x1 - x0) / columns;
+    StepToX toX(track, mode);
+    for (auto it = begin; it != buckets.end(); ++it) {
+        const double step = 0.5 * (static_cast<double>(it->firstStep) + static_cast<double>(it->lastStep));
+        if (mode == XMode::step && step > x1)
+            break;
+        const double x = toX(step);
+        if (x < x0 || x > x1 || std::isnan(it->min) || std::isnan(it->max))
+            continue;
+        const auto column = std::min(static_cast<std::size_t>((x - x0) / width), n - 1);
+        low[column] = std::min(low[column], it->min);
+        high[column] = std::max(high[column], it->max);
+        xFirst[column] = std::min(xFirst[column], x);
+        xLast[column] = std::max(xLast[column], x);
+    }
+    for (std::size_t c = 0; c < n; ++c) {
+        if (low[c] > high[c])
+            continue;
+        out.index.push_back(static_cast<int>(c));
+        out.x.push_back(0.5 * (xFirst[c] + xLast[c]));
+        out.low.push_back(low[c]);
+        out.high.push_back(high[c]);
+    }
+    return out;
+}
+
+std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const LayoutRun> runs, XMode mode) {
+    std::map<std::int64_t, bool> hidden;
+    for (const LayoutRun& run : runs)
+        hidden[run.runId] = run.hidden;
+    double low = HUGE_VAL;
+    double high = -HUGE_VAL;
+    for (const auto& [key, keyTracks] : tracks) {
+        for (const Track& track : *keyTracks) {
+            const auto found = hidden.find(track.runId);
+            if (found == hidden.end() || found->second || (mode != XMode::step && !track.hasTime()))
+                continue;
+            const auto [e0, e1] = track.extent(mode);
+            low = std::min(low, e0);
+            high = std::max(high, e1);
+        }
+    }
+    if (!(low <= high))
+        return {0, 1};
+    if (low == high)
+        return {low - 0.5, high + 0.5};
+    return {low, high};
+}
+
+ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<const LayoutRun> runs,
+                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns) {
+    ChartScene scene;
+    scene.key = key;
+    scene.xMode = settings.xMode;
+    scene.logY = settings.logY;
+    scene.x0 = xRange.first;
+    scene.x1 = xRange.second;
+    scene.columns = columns;
+    scene.groupParam = settings.groupParam;
+    std::map<std::int64_t, const Track*> byRun;
+    for (const Track& track : tracks)
+        byRun[track.runId] = &track;
+
+    std::vector<const LayoutRun*> drawn;
+    for (const LayoutRun& run : runs) {
+        const auto found = byRun.find(run.runId);
+        if (found == byRun.end())
+            continue;
+        if (run.hidden) {
+            ++scene.hiddenRuns;
+            continue;
+        }
+        const Track& track = *found->second;
+        SceneRun sceneRun{run.runId, run.name, run.colour, {}, {}};
+        sceneRun.raw = decimateTrack(track, false, settings.xMode, scene.x0, scene.x1, columns);
+        if (!track.smooth.empty())
+            sceneRun.smooth = decimateTrack(track, true, settings.xMode, scene.x0, scene.x1, columns);
+        if (sceneRun.raw.empty() && sceneRun.smooth.empty())
+            continue;
+        scene.smoothed = scene.smoothed || !sceneRun.smooth.empty();
+        scene.runs.push_back(std::move(sceneRun));
+        drawn.push_back(&run);
+    }
+
+    std::vector<double> rangeValues;
+    const auto addRange = [&](double v) {
+        if (!std::isfinite(v))
+            return;
+        if (settings.logY) {
+            if (const auto l = logY(v))
+                rangeValues.push_back(*l);
+        } else {
+            rangeValues.push_back(v);
+        }
+    };
+
+    if (!settings.groupParam.isEmpty() && columns > 0) {
+        // Mean and extremes per pixel column of each group's shown curves (smoothed when smoothing is on).
+        std::vector<QString> order;
+        std::map<QString, std::vector<std::size_t>> members;
+        for (std::size_t i = 0; i < drawn.size(); ++i) {
+            auto& list = members[drawn[i]->groupValue];
+            if (list.empty())
+                order.push_back(drawn[i]->groupValue);
+            list.push_back(i);
+        }
+        const auto n = static_cast<std::size_t>(columns);
+        const double width = (scene.x1 - scene.x0) / columns;
+        for (const QString& value : order) {
+            const auto& indexes = members[value];
+            std::vector<double> sum(n, 0), low(n, HUGE_VAL), high(n, -HUGE_VAL);
+            std::vector<int> count(n, 0);
+            for (std::size_t i : indexes) {
+                const Columns& shown = scene.runs[i].shown();
+                for (std::size_t k = 0; k < shown.size(); ++k) {
+                    const auto c = static_cast<std::size_t>(shown.index[k]);
+                    const double centre = 0.5 * (shown.low[k] + shown.high[k]);
+                    if (std::isfinite(centre)) {
+                        sum[c] += centre;
+                        ++count[c];
+                    }
+                    low[c] = std::min(low[c], shown.low[k]);
+                    high[c] = std::max(high[c], shown.high[k]);
+                }
+            }
+            SceneGroup group;
+            group.label = value.isEmpty() ? QStringLiteral("%1 unset").arg(settings.groupParam)
+                                          : QStringLiteral("%1 = %2").arg(settings.groupParam, value);
+            group.colour = drawn[indexes.front()]->colour;
+            group.members = static_cast<int>(indexes.size());
+            for (std::size_t c = 0; c < n; ++c) {
+                if (count[c] == 0)
+                    continue;
+                group.x.push_back(scene.x0 + (static_cast<double>(c) + 0.5) * width);
+                group.mean.push_back(sum[c] / count[c]);
+                group.low.push_back(low[c]);
+                group.high.push_back(high[c]);
+                addRange(low[c]);
+                addRange(high[c]);
+            }
+            scene.groups.push_back(std::move(group));
+        }
+    } else {
+        for (const SceneRun& run : scene.runs) {
+            for (const Columns* columnsOf : {&run.raw, &run.smooth}) {
+                for (std::size_t k = 0; k < columnsOf->size(); ++k) {
+                    addRange(columnsOf->low[k]);
+                    addRange(columnsOf->high[k]);
+                }
+            }
+        }
+    }
+
+    if (const auto zoom = settings.yZoom.find(key); zoom != settings.yZoom.end()) {
+        scene.y0 = zoom->second.first;
+        scene.y1 = zoom->second.second;
+        return scene;
+    }
+    double low = HUGE_VAL;
+    double high = -HUGE_VAL;
+    if (settings.ignoreOutliers) {
+        if (const auto robust = analysis::robustRange(rangeValues)) {
+            low = robust->first;
+            high = robust->second;
+        }
+    } else {
+        for (double v : rangeValues) {
+            low = std::min(low, v);
+            high = std::max(high, v);
+        }
+    }
+    if (settings.logY && low <= high) {
+        low = std::pow(10.0, low);
+        high = std::pow(10.0, high);
+    }
+    if (settings.ignoreOutliers && low <= high && low < high) {
+        scene.y0 = low;  // robustRange already padded
+        scene.y1 = high;
+        return scene;
+    }
+    padRange(low, high, settings.logY);
+    scene.y0 = low;
+    scene.y1 = high;
+    return scene;
+}
+
+}  // namespace runlens::ui::curves

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+#include "curves/curvefigure.h"
+
+#include <QDateTime>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace runlens::ui::curves {
+namespace {
+
+constexpr double titleGap = 6;
+constexpr double tickLength = 4;
+constexpr int antialiasedVertexLimit = 150000;  // beyond this, dense overlays paint without antialiasing
+
+// 1, 2 or 5 times a power of ten, near range / count.
+double niceStep(double range, int count) {
+    const double raw = range / std::max(count, 1);
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double fraction = raw / magnitude;
+    const double nice = fraction < 1.5 ? 1 : fraction < 3.5 ? 2 : fraction < 7.5 ? 5 : 10;
+    return nice * magnitude;
+}
+
+std::vector<double> linearTicks(double low, double high, int count, double step = 0) {
+    std::vector<double> ticks;
+    if (!(high > low) || !std::isfinite(low) || !std::isfinite(high))
+        return ticks;
+    if (step <= 0)
+        step = niceStep(high - low, count);
+    for (double t = std::ceil(low / step) * step; t <= high + step * 1e-9; t += step)
+        ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+    return ticks;
+}
+
+// Steps a time axis reads well at, in seconds.
+double niceTimeStep(double range, int count) {
+    static constexpr std::array<double, 18> steps{1,   2,   5,    10,   15,   30,    60,    120,   300,
+                                                  600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
+    const double raw = range / std::max(count, 1);
+    for (double s : steps) {
+        if (s >= raw)
+            return s;
+    }
+    return niceStep(range / 86400, count) * 86400;
+}
+
+struct TimeUnit {
+    double seconds;
+    const char* name;
+};
+
+TimeUnit relativeUnit(double span) {
+    if (span < 120)
+        return {1, "s"};
+    if (span < 2 * 3600)
+        return {60, "min"};
+    if (span < 2 * 86400)
+        return {3600, "h"};
+    return {86400, "d"};
+}
+
+QPointF clampedPoint(double x, double y) {
+    // Painters misbehave on huge coordinates; anything this far out is off the plot anyway.
+    return {std::clamp(x, -1e5, 1e5), std::clamp(y, -1e5, 1e5)};
+}
+
+}  // namespace
+
+QString valueText(double value) {
+    if (std::isnan(value))
+        return QStringLiteral("NaN");
+    if (std::isinf(value))
+        return value > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(value, 'g', 4);
+}
+
+Ticks xTicks(XMode mode, double x0, double x1, int count) {
+    Ticks ticks;
+    switch (mode) {
+    case XMode::step:
+        ticks.title = QStringLiteral("step");
+        ticks.values = linearTicks(x0, x1, count, std::max(1.0, niceStep(x1 - x0, count)));
+        for (double v : ticks.values)
+            ticks.labels.push_back(QString::number(v, 'g', 10));
+        break;
+    case XMode::relativeTime: {
+        const TimeUnit unit = relativeUnit(x1 - x0);
+        ticks.title = QStringLiteral("relative time (%1)").arg(QLatin1String(unit.name));
+        ticks.values = linearTicks(x0, x1, count, niceStep((x1 - x0) / unit.seconds, count) * unit.seconds);
+        for (double v : ticks.values)
+            ticks.labels.push_back(QString::number(v / unit.seconds, 'g', 6));
+        break;
+    }
+    case XMode::wallTime: {
+        const double span = x1 - x0;
+        ticks.title = QStringLiteral("wall time");
+        const double step = niceTimeStep(span, count);
+        // Align ticks to local midnight-based multiples so 10:00, 10:30 appear rather than 10:07.
+        const qint64 offset = QDateTime::fromSecsSinceEpoch(static_cast<qint64>(x0)).offsetFromUtc();
+        for (double t = std::ceil((x0 + offset) / step) * step - offset; t <= x1; t += step)
+            ticks.values.push_back(t);
+        const QString format = span < 600          ? QStringLiteral("HH:mm:ss")
+                               : span < 86400      ? QStringLiteral("HH:mm")
+                               : span < 86400 * 60 ? QStringLiteral("MM-dd HH:mm")
+                                                   : QStringLiteral("yyyy-MM-dd");
+        for (double v : ticks.values)
+            ticks.labels.push_back(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(v * 1000)).toString(format));
+        if (!ticks.values.empty())
+            ticks.title = QStringLiteral("wall time (from %1)")
+                              .arg(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(x0 * 1000))
+                                       .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        break;
+    }
+    }
+    return ticks;
+}
+
+Ticks yTicks(bool logScale, double y0, double y1, int count) {
+    Ticks ticks;
+    if (logScale && y0 > 0 && y1 > y0) {
+        const double a = std::log10(y0);
+        const double b = std::log10(y1);
+        const int decadeStep = std::max(1, static_cast<int>(std::ceil((b - a) / std::max(count, 1))));
+        for (int d = static_cast<int>(std::ceil(a)); d <= static_cast<int>(std::floor(b)); d += decadeStep)
+            ticks.values.push_back(std::pow(10.0, d));
+        if (b - a < 2.5) {  // few decades: 2 and 5 in between
+            for (int d = static_cast<int>(std::floor(a)); d <= static_cast<int>(std::ceil(b)); ++d) {
+                for (double m : {2.0, 5.0}) {
+                    const double v = m * std::pow(10.0, d);
+                    if (v >= y0 && v <= y1)
+                        ticks.values.push_back(v);
+                }
+            }
+            std::sort(ticks.values.begin(), ticks.values.end());
+        }
+        if (ticks.values.size() < 2)  // less than a decade: plain nice values
+            ticks.values = linearTicks(y0, y1, count);
+    } else {
+        ticks.values = linearTicks(y0, y1, count);
+    }
+    for (double v : ticks.values)
+        ticks.labels.push_back(valueText(v));
+    return ticks;
+}
+
+CurveFigure::CurveFigure(std::shared_ptr<const ChartScene> scene, bool withLegend)
+    : m_scene(std::move(scene)), m_withLegend(withLegend) {}
+
+double CurveFigure::legendWidth(const FigureStyle& style) const {
+    if (!m_withLegend)
+        return 0;
+    const QFontMetricsF metrics(style.font);
+    double widest = metrics.horizontalAdvance(QStringLiteral("and 0000 more"));
+    const auto consider = [&](const QString& text) {
+        widest = std::max(widest, metrics.horizontalAdvance(text));
+    };
+    for (const auto& run : m_scene->runs)
+        consider(run.name);
+    for (const auto& group : m_scene->groups)
+        consider(group.label + QStringLiteral(" (00)"));
+    return std::min(widest, 240.0) + 34;
+}
+
+QRectF CurveFigure::plotRect(const QRectF& area, const FigureStyle& style) const {
+    const QFontMetricsF body(style.font);
+    const QFontMetricsF title(style.titleFont);
+    const Ticks y = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, 5);
+    double labelWidth = body.horizontalAdvance(QStringLiteral("0.000"));
+    for (const QString& label : y.labels)
+        labelWidth = std::max(labelWidth, body.horizontalAdvance(label));
+    const double left = area.left() + labelWidth + tickLength + 8;
+    const double top = area.top() + title.height() + titleGap + 4;
+    const double right = area.right() - 12 - legendWidth(style);
+    const double bottom = area.bottom() - 2 * body.height() - tickLength - 6;
+    return QRectF(QPointF(left, top), QPointF(std::max(left + 10, right), std::max(top + 10, bottom)));
+}
+
+double CurveFigure::xToPixel(double x, const QRectF& plot) const {
+    return plot.left() + (x - m_scene->x0) / (m_scene->x1 - m_scene->x0) * plot.width();
+}
+double CurveFigure::pixelToX(double px, const QRectF& plot) const {
+    return m_scene->x0 + (px - plot.left()) / plot.width() * (m_scene->x1 - m_scene->x0);
+}
+
+double CurveFigure::yToPixel(double y, const QRectF& plot) const {
+    if (m_scene->logY) {
+        const double a = std::log10(m_scene->y0);
+        const double b = std::log10(m_scene->y1);
+        const auto l = logY(y);
+        if (!l)  // zero and negative values sit below the axis
+            return plot.bottom() + 4;
+        return plot.bottom() - (*l - a) / (b - a) * plot.height();
+    }
+    return plot.bottom() - (y - m_scene->y0) / (m_scene->y1 - m_scene->y0) * plot.height();
+}
+
+double CurveFigure::pixelToY(double py, const QRectF& plot) const {
+    const double fraction = (plot.bottom() - py) / plot.height();
+    if (m_scene->logY) {
+        const double a = std::log10(m_scene->y0);
+        const double b = std::log10(m_scene->y1);
+        return std::pow(10.0, a + fraction * (b - a));
+    }
+    return m_scene->y0 + fraction * (m_scene->y1 - m_scene->y0);
+}
+
+QString CurveFigure::xText(double x) const {
+    switch (m_scene->xMode) {
+    case XMode::step:
+        return QStringLiteral("step %1").arg(std::llround(x));
+    case XMode::relativeTime: {
+        const TimeUnit unit = relativeUnit(m_scene->x1 - m_scene->x0);
+        return QStringLiteral("%1 %2").arg(QString::number(x / unit.seconds, 'f', 2), QLatin1String(unit.name));
+    }
+    case XMode::wallTime:
+        return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(x * 1000))
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    }
+    return {};
+}
+
+void CurveFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle& style) const {
+    painter.save();
+    const QRectF plot = plotRect(area, style);
+    const QFontMetricsF body(style.font);
+
+    // Title: the metric key, as plain text.
+    painter.setFont(style.titleFont);
+    painter.setPen(style.text);
+    const QRectF titleBox(area.left() + 8, area.top() + 2, area.width() - 16, QFontMetricsF(style.titleFont).height());
+    painter.drawText(titleBox, Qt::AlignLeft | Qt::AlignVCenter,
+                     QFontMetricsF(style.titleFont).elidedText(m_scene->key, Qt::ElideMiddle, titleBox.width()));
+
+    // Grid and tick labels.
+    painter.setFont(style.font);
+    const int xCount = std::max(2, static_cast<int>(plot.width() / 110));
+    const int yCount = std::max(2, static_cast<int>(plot.height() / 45));
+    const Ticks xt = xTicks(m_scene->xMode, m_scene->x0, m_scene->x1, xCount);
+    const Ticks yt = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, yCount);
+    painter.setPen(QPen(style.grid, 1));
+    for (double v : xt.values) {
+        const double px = xToPixel(v, plot);
+        painter.drawLine(QPointF(px, plot.top()), QPointF(px, plot.bottom()));
+    }
+    for (double v : yt.values) {
+        const double py = yToPixel(v, plot);
+        painter.drawLine(QPointF(plot.left(), py), QPointF(plot.right(), py));
+    }
+    painter.setPen(QPen(style.axis, 1));
+    painter.drawRect(plot);
+    painter.setPen(style.mutedText);
+    for (std::size_t i = 0; i < xt.values.size(); ++i) {
+        const double px = xToPixel(xt.values[i], plot);
+        painter.drawLine(QPointF(px, plot.bottom()), QPointF(px, plot.bottom() + tickLength));
+        const double w = body.horizontalAdvance(xt.labels[i]);
+        const double left = std::clamp(px - w / 2, area.left(), area.right() - w);
+        painter.drawText(QPointF(left, plot.bottom() + tickLength + body.ascent() + 2), xt.labels[i]);
+    }
+    for (std::size_t i = 0; i < yt.values.size(); ++i) {
+        const double py = yToPixel(yt.values[i], plot);
+        painter.drawLine(QPointF(plot.left() - tickLength, py), QPointF(plot.left(), py));
+        const double w = body.horizontalAdvance(yt.labels[i]);
+        painter.drawText(QPointF(plot.left() - tickLength - 4 - w, py + body.ascent() / 2 - 1), yt.labels[i]);
+    }
+    const QString xTitle = xt.title;
+    painter.drawText(QRectF(plot.left(), plot.bottom() + tickLength + body.height() + 2, plot.width(), body.height()),
+                     Qt::AlignHCenter | Qt::AlignVCenter, xTitle);
+    if (m_scene->logY)
+        painter.drawText(QRectF(plot.right() - 60, plot.top() - body.height() - 2, 60, body.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("log y"));
+
+    if (!m_scene->hasData()) {
+        painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
+                         m_scene->hiddenRuns > 0 ? QStringLiteral("Every run with this metric is hidden.")
+                                                 : QStringLiteral("No data in this range."));
+    } else {
+        painter.save();
+        painter.setClipRect(plot.adjusted(-1, -1, 1, 1));
+        paintCurves(painter, plot);
+        painter.restore();
+    }
+
+    if (m_withLegend) {
+        const QRectF box(plot.right() + 12, plot.top(), area.right() - plot.right() - 12, plot.height());
+        paintLegend(painter, box, style);
+    }
+    painter.restore();
+}
+
+void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
+    const ChartScene& s = *m_scene;
+    std::size_t vertices = 0;
+    for (const auto& run : s.runs)
+        vertices += 2 * (run.raw.size() + run.smooth.size());
+    const bool antialias = vertices <= static_cast<std::size_t>(antialiasedVertexLimit);
+    painter.setRenderHint(QPainter::Antialiasing, antialias);
+
+    std::vector<QPointF> line;
+    // A column as a vertical stroke from its min to its max, joined to the next: every spike stays visible.
+    const auto envelope = [&](const Columns& c) {
+        line.clear();
+        line.reserve(c.size() * 2);
+        for (std::size_t k = 0; k < c.size(); ++k) {
+            const double px = xToPixel(c.x[k], plot);
+            line.push_back(clampedPoint(px, yToPixel(c.low[k], plot)));
+            if (c.high[k] != c.low[k])
+                line.push_back(clampedPoint(px, yToPixel(c.high[k], plot)));
+        }
+        if (line.size() == 1)
+            line.push_back(line.front() + QPointF(0.5, 0));  // a single point still shows as a dot
+        painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+    };
+
+    if (!s.groups.empty()) {
+        for (const SceneGroup& g : s.groups) {
+            QColor fill = g.colour;
+            fill.setAlphaF(0.2f);
+            QPolygonF band;
+            for (std::size_t k = 0; k < g.x.size(); ++k)
+                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.high[k], plot));
+            for (std::size_t k = g.x.size(); k-- > 0;)
+                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.low[k], plot));
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(fill);
+            painter.drawPolygon(band);
+            painter.setBrush(Qt::NoBrush);
+            painter.setPen(QPen(g.colour, 2.0));
+            line.clear();
+            for (std::size_t k = 0; k < g.x.size(); ++k)
+                line.push_back(clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.mean[k], plot)));
+            painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+        }
+        return;
+    }
+    // Raw curves first (faint when smoothed), then smoothed ones on top of all of them.
+    for (const SceneRun& run : s.runs) {
+        QColor colour = run.colour;
+        if (!run.smooth.empty())
+            colour.setAlphaF(0.28f);
+        painter.setPen(QPen(colour, run.smooth.empty() ? 1.4 : 1.0));
+        envelope(run.raw);
+    }
+    for (const SceneRun& run : s.runs) {
+        if (run.smooth.empty())
+            continue;
+        painter.setPen(QPen(run.colour, 1.8));
+        envelope(run.smooth);
+    }
+}
+
+void CurveFigure::paintLegend(QPainter& painter, const QRectF& box, const FigureStyle& style) const {
+    const QFontMetricsF metrics(style.font);
+    const double row = metrics.height() + 4;
+    const int capacity = std::max(1, static_cast<int>(box.height() / row));
+    struct Entry {
+        QString text;
+        QColor colour;
+    };
+    std::vector<Entry> entries;
+    for (const auto& g : m_scene->groups)
+        entries.push_back({QStringLiteral("%1 (%2)").arg(g.label).arg(g.members), g.colour});
+    if (m_scene->groups.empty())
+        for (const auto& r : m_scene->runs)
+            entries.push_back({r.name, r.colour});
+    const int total = static_cast<int>(entries.size());
+    const int shown = total > capacity ? capacity - 1 : total;
+    painter.setFont(style.font);
+    double y = box.top();
+    for (int i = 0; i < shown; ++i) {
+        painter.setPen(QPen(entries[static_cast<std::size_t>(i)].colour, 3));
+        painter.drawLine(QPointF(box.left(), y + row / 2), QPointF(box.left() + 18, y + row / 2));
+        painter.setPen(style.text);
+        painter.drawText(
+            QRectF(box.left() + 24, y, box.width() - 24, row), Qt::AlignLeft | Qt::AlignVCenter,
+            metrics.elidedText(entries[static_cast<std::size_t>(i)].text, Qt::ElideRight, box.width() - 24));
+        y += row;
+    }
+    painter.setPen(style.mutedText);
+    if (shown < total) {
+        painter.drawText(QRectF(box.left() + 24, y, box.width() - 24, row), Qt::AlignLeft | Qt::AlignVCenter,
+                         QStringLiteral("and %1 more").arg(total - shown));
+        y += row;
+    }
+    if (m_scene->hiddenRuns > 0)
+        painter.drawText(QRectF(box.left() + 24, y, box.width() - 24, row), Qt::AlignLeft | Qt::AlignVCenter,
+                         QStringLiteral("%1 hidden").arg(m_scene->hiddenRuns));
+}
+
+QString CurveFigure::csv() const {
+    const ChartScene& s = *m_scene;
+    const QString xName = s.xMode == XMode::step           ? QStringLiteral("step")
+                          : s.xMode == XMode::relativeTime ? QStringLiteral("relative_time_s")
+                                                           : QStringLiteral("wall_time_s");
+    QString out;
+    const QChar comma(QLatin1Char(','));
+    const QChar newline(QLatin1Char('\n'));
+    if (!s.groups.empty()) {
+        out += QStringLiteral("group,runs,%1,mean,min,max\n").arg(xName);
+        for (const SceneGroup& g : s.groups) {
+            for (std::size_t k = 0; k < g.x.size(); ++k)
+                out += csvField(g.label) + comma + QString::number(g.members) + comma + csvNumber(g.x[k]) + comma +
+                       csvNumber(g.mean[k]) + comma + csvNumber(g.low[k]) + comma + csvNumber(g.high[k]) + newline;
+        }
+        return out;
+    }
+    out += QStringLiteral("run,run_id,%1,raw_min,raw_max,smoothed_min,smoothed_max\n").arg(xName);
+    for (const SceneRun& run : s.runs) {
+        // Raw and smoothed columns merged by pixel column; a side without data there stays empty.
+        std::size_t i = 0;
+        std::size_t j = 0;
+        while (i < run.raw.size() || j < run.smooth.size()) {
+            const int ci = i < run.raw.size() ? run.raw.index[i] : INT32_MAX;
+            const int cj = j < run.smooth.size() ? run.smooth.index[j] : INT32_MAX;
+            const int column = std::min(ci, cj);
+            const bool hasRaw = ci == column;
+            const bool hasSmooth = cj == column;
+            const double x = hasRaw ? run.raw.x[i] : run.smooth.x[j];
+            out += csvField(run.name) + comma + QString::number(run.runId) + comma + csvNumber(x) + comma +
+                   (hasRaw ? csvNumber(run.raw.low[i]) : QString()) + comma +
+                   (hasRaw ? csvNumber(run.raw.high[i]) : QString()) + comma +
+                   (hasSmooth ? csvNumber(run.smooth.low[j]) : QString()) + comma +
+                   (hasSmooth ? csvNumber(run.smooth.high[j]) : QString()) + newline;
+            i += hasRaw ? 1 : 0;
+            j += hasSmooth ? 1 : 0;
+        }
+    }
+    return out;
+}
+
+}  // namespace runlens::ui::curves
