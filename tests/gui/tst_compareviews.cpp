@@ -13,6 +13,7 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QFile>
+#include <QIcon>
 #include <QImage>
 #include <QLineEdit>
 #include <QPushButton>
@@ -92,6 +93,8 @@ void TestCompareViews::paramDiffShowsOnlyDifferencesAndCopies() {
     const QColor colour3 = model->headerData(1, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
     const QColor colour2 = model->headerData(2, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
     QVERIFY(colour3.isValid() && colour2.isValid() && colour3 != colour2);
+    // On screen the header shows it as a swatch icon.
+    QVERIFY(!view->table()->model()->headerData(1, Qt::Horizontal, Qt::DecorationRole).value<QIcon>().isNull());
     QVERIFY(view->table()->isVisible());
 
     // The differing cell (run-2's lr 0.1) is highlighted on screen.
@@ -157,7 +160,7 @@ void TestCompareViews::metricSummaryHighlightsBestAndSwitchesDirection() {
     // Clicking the Direction cell switches val/loss to higher is better: the highest loss is now best.
     QTableView* table = view->table();
     QVERIFY(table->isVisible());
-    const QModelIndex direction = model->index(lossLast, MetricSummaryModel::DirectionColumn);
+    const QModelIndex direction = table->model()->index(lossLast, MetricSummaryModel::DirectionColumn);
     table->scrollTo(direction);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(direction).center());
     QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::higherIsBetter);
