@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -252,6 +253,14 @@ void TestCompareViews::currentTabExportsItsFigure() {
         QVERIFY(text.contains(QStringLiteral("run-2")));
         QVERIFY(QFileInfo(pdf).size() > 500);
     }
+    // Ctrl+E on a tab with nothing to export says so in the status bar instead of opening a dialog.
+    m_window->compareTabs()->setCurrentIndex(m_window->compareTabs()->count() - 1);  // Details
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_E, Qt::ControlModifier);
+    QVERIFY2(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Nothing to export in the Details tab")),
+             qPrintable(m_window->statusBar()->currentMessage()));
+
     // The table figure keeps the highlight: run-2's lr cell is coloured.
     auto figure = std::dynamic_pointer_cast<const runlens::ui::TableFigure>(m_window->paramDiffView()->currentFigure());
     QVERIFY(figure);

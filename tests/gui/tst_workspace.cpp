@@ -8,16 +8,20 @@
 #include "testsupport.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
+#include <QDragEnterEvent>
 #include <QFile>
 #include <QHeaderView>
 #include <QMenu>
+#include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using runlens::RunTableModel;
 using runlens::ui::MainWindow;
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void autoResyncImportsARunWrittenLater();
     void groupingKeepsExperimentsTogether();
     void columnChooserAddsParamAndMetricColumnsAndRemembersThem();
+    void droppingAFolderImportsIt();
 
 private:
     QString importInto(MainWindow& window, const QString& workspace, const QString& source);
@@ -284,6 +289,24 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
     QCOMPARE(window.runModel()->headerData(RunTableModel::FixedColumnCount, Qt::Horizontal).toString(),
              QStringLiteral("lr"));
     QVERIFY(window.runTable()->horizontalHeader()->isSectionHidden(RunTableModel::UserColumn));
+}
+
+void TestWorkspace::droppingAFolderImportsIt() {
+    const QString store = m_dir.filePath(QStringLiteral("dropped"));
+    runlens::test::writeCompareStore(store.toStdString());
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("drop.runlens"))));
+    window.show();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(store)});
+    QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(window.runModel()->rowCount(), 3);
 }
 
 QTEST_MAIN(TestWorkspace)
