@@ -279,6 +279,9 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
         window.runTable()->sortByColumn(RunTableModel::FixedColumnCount + 1, Qt::AscendingOrder);
         QCOMPARE(window.runTable()->model()->index(0, RunTableModel::NameColumn).data().toString(),
                  QStringLiteral("run-2"));
+        // A width the user gives a column is kept.
+        window.runTable()->horizontalHeader()->resizeSection(RunTableModel::FixedColumnCount, 177);
+        window.close();
     }
     // A new window remembers the choice.
     MainWindow window;
@@ -289,6 +292,7 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
     QCOMPARE(window.runModel()->headerData(RunTableModel::FixedColumnCount, Qt::Horizontal).toString(),
              QStringLiteral("lr"));
     QVERIFY(window.runTable()->horizontalHeader()->isSectionHidden(RunTableModel::UserColumn));
+    QCOMPARE(window.runTable()->horizontalHeader()->sectionSize(RunTableModel::FixedColumnCount), 177);
 }
 
 void TestWorkspace::droppingAFolderImportsIt() {
