@@ -463,8 +463,10 @@ void MainWindow::applyLoadedRuns() {
         m_watcher->setSources(loaded.sources);
         if (!m_columnsRestored && m_model->rowCount() > 0)
             restoreColumns();
-        if (firstLoad)
+        if (firstLoad) {
             m_table->resizeColumnsToContents();
+            applyColumnWidths();  // the widths the user gave columns before win over the measured ones
+        }
         const int count = m_model->rowCount();
         m_stack->setCurrentIndex(count == 0 ? 0 : 1);
         QItemSelection selection;
@@ -660,6 +662,7 @@ QMenu* MainWindow::makeColumnMenu() {
         QSettings settings;
         settings.remove(QStringLiteral("runs/hiddenColumns"));
         settings.remove(QStringLiteral("runs/extraColumns"));
+        settings.remove(QStringLiteral("runs/columnWidths"));
         restoreColumns();
         m_model->setExtraColumns(m_model->suggestedColumns());  // suggested again, and not saved as a choice
     });
@@ -667,9 +670,11 @@ QMenu* MainWindow::makeColumnMenu() {
 }
 
 void MainWindow::setExtraColumns(std::vector<RunExtraColumn> columns) {
+    saveColumnWidths();  // before the reset forgets which width belonged to which column
     m_model->setExtraColumns(std::move(columns));
     for (int c = RunTableModel::FixedColumnCount; c < m_model->columnCount(); ++c)
         m_table->resizeColumnToContents(c);
+    applyColumnWidths();
     saveColumns();
 }
 
@@ -691,6 +696,35 @@ void MainWindow::restoreColumns() {
 
     if (m_grouping->currentData().toInt() == static_cast<int>(RunGrouping::source))
         header->showSection(RunTableModel::SourceColumn);
+}
+
+QString MainWindow::columnId(int section) const {
+    if (section < RunTableModel::FixedColumnCount)
+        return QStringLiteral("fixed:%1").arg(section);
+    return m_model->extraColumns()[static_cast<std::size_t>(section - RunTableModel::FixedColumnCount)].id();
+}
+
+// Widths are kept per column (a fixed column or a param/metric id), so they survive columns coming and going.
+void MainWindow::applyColumnWidths() {
+    const QVariantMap widths = QSettings().value(QStringLiteral("runs/columnWidths")).toMap();
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const int width = widths.value(columnId(c)).toInt();
+        if (width > 0)
+            m_table->horizontalHeader()->resizeSection(c, width);
+    }
+}
+
+void MainWindow::saveColumnWidths() const {
+    if (m_model->rowCount() == 0)
+        return;
+    QSettings settings;
+    QVariantMap widths = settings.value(QStringLiteral("runs/columnWidths")).toMap();
+    const QHeaderView* header = m_table->horizontalHeader();
+    // The last section stretches to fill the view; its width says nothing about the user's choice.
+    for (int c = 0; c + 1 < m_model->columnCount(); ++c)
+        if (!header->isSectionHidden(c))
+            widths.insert(columnId(c), header->sectionSize(c));
+    settings.setValue(QStringLiteral("runs/columnWidths"), widths);
 }
 
 void MainWindow::saveColumns() const {
@@ -899,6 +933,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("window/compareTab"), m_lowerTabs->currentIndex());
+    saveColumnWidths();
     event->accept();
 }
 

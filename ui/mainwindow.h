@@ -113,6 +113,9 @@ private:
     void restoreColumns();
     void saveColumns() const;
     void setExtraColumns(std::vector<RunExtraColumn> columns);
+    QString columnId(int section) const;
+    void applyColumnWidths();
+    void saveColumnWidths() const;
 
     std::unique_ptr<Cache> m_cache;
     RunTableModel* m_model = nullptr;

@@ -13,12 +13,14 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QFile>
+#include <QIcon>
 #include <QImage>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -92,6 +94,8 @@ void TestCompareViews::paramDiffShowsOnlyDifferencesAndCopies() {
     const QColor colour3 = model->headerData(1, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
     const QColor colour2 = model->headerData(2, Qt::Horizontal, Qt::DecorationRole).value<QColor>();
     QVERIFY(colour3.isValid() && colour2.isValid() && colour3 != colour2);
+    // On screen the header shows it as a swatch icon.
+    QVERIFY(!view->table()->model()->headerData(1, Qt::Horizontal, Qt::DecorationRole).value<QIcon>().isNull());
     QVERIFY(view->table()->isVisible());
 
     // The differing cell (run-2's lr 0.1) is highlighted on screen.
@@ -157,7 +161,7 @@ void TestCompareViews::metricSummaryHighlightsBestAndSwitchesDirection() {
     // Clicking the Direction cell switches val/loss to higher is better: the highest loss is now best.
     QTableView* table = view->table();
     QVERIFY(table->isVisible());
-    const QModelIndex direction = model->index(lossLast, MetricSummaryModel::DirectionColumn);
+    const QModelIndex direction = table->model()->index(lossLast, MetricSummaryModel::DirectionColumn);
     table->scrollTo(direction);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(direction).center());
     QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::higherIsBetter);
@@ -249,6 +253,14 @@ void TestCompareViews::currentTabExportsItsFigure() {
         QVERIFY(text.contains(QStringLiteral("run-2")));
         QVERIFY(QFileInfo(pdf).size() > 500);
     }
+    // Ctrl+E on a tab with nothing to export says so in the status bar instead of opening a dialog.
+    m_window->compareTabs()->setCurrentIndex(m_window->compareTabs()->count() - 1);  // Details
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QTest::keyClick(m_window.get(), Qt::Key_E, Qt::ControlModifier);
+    QVERIFY2(m_window->statusBar()->currentMessage().startsWith(QStringLiteral("Nothing to export in the Details tab")),
+             qPrintable(m_window->statusBar()->currentMessage()));
+
     // The table figure keeps the highlight: run-2's lr cell is coloured.
     auto figure = std::dynamic_pointer_cast<const runlens::ui::TableFigure>(m_window->paramDiffView()->currentFigure());
     QVERIFY(figure);

@@ -8,16 +8,20 @@
 #include "testsupport.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
+#include <QDragEnterEvent>
 #include <QFile>
 #include <QHeaderView>
 #include <QMenu>
+#include <QMimeData>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using runlens::RunTableModel;
 using runlens::ui::MainWindow;
@@ -37,6 +41,7 @@ private Q_SLOTS:
     void autoResyncImportsARunWrittenLater();
     void groupingKeepsExperimentsTogether();
     void columnChooserAddsParamAndMetricColumnsAndRemembersThem();
+    void droppingAFolderImportsIt();
 
 private:
     QString importInto(MainWindow& window, const QString& workspace, const QString& source);
@@ -274,6 +279,9 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
         window.runTable()->sortByColumn(RunTableModel::FixedColumnCount + 1, Qt::AscendingOrder);
         QCOMPARE(window.runTable()->model()->index(0, RunTableModel::NameColumn).data().toString(),
                  QStringLiteral("run-2"));
+        // A width the user gives a column is kept.
+        window.runTable()->horizontalHeader()->resizeSection(RunTableModel::FixedColumnCount, 177);
+        window.close();
     }
     // A new window remembers the choice.
     MainWindow window;
@@ -284,6 +292,25 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
     QCOMPARE(window.runModel()->headerData(RunTableModel::FixedColumnCount, Qt::Horizontal).toString(),
              QStringLiteral("lr"));
     QVERIFY(window.runTable()->horizontalHeader()->isSectionHidden(RunTableModel::UserColumn));
+    QCOMPARE(window.runTable()->horizontalHeader()->sectionSize(RunTableModel::FixedColumnCount), 177);
+}
+
+void TestWorkspace::droppingAFolderImportsIt() {
+    const QString store = m_dir.filePath(QStringLiteral("dropped"));
+    runlens::test::writeCompareStore(store.toStdString());
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("drop.runlens"))));
+    window.show();
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(store)});
+    QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(window.runModel()->rowCount(), 3);
 }
 
 QTEST_MAIN(TestWorkspace)

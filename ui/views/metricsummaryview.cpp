@@ -3,6 +3,7 @@
 
 #include "cache/cache.h"
 #include "itemmodels/tabletext.h"
+#include "views/swatchheaderproxy.h"
 #include "views/tablefigure.h"
 
 #include <QAction>
@@ -78,7 +79,9 @@ MetricSummaryView::MetricSummaryView(QWidget* parent) : QWidget(parent) {
     bar->addWidget(copyMarkdownButton);
 
     m_table = new QTableView;
-    m_table->setModel(m_model);
+    auto* swatches = new SwatchHeaderProxy(this);
+    swatches->setSourceModel(m_model);
+    m_table->setModel(swatches);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->verticalHeader()->hide();

@@ -2,6 +2,7 @@
 #include "views/paramdiffview.h"
 
 #include "itemmodels/tabletext.h"
+#include "views/swatchheaderproxy.h"
 #include "views/tablefigure.h"
 
 #include <QAction>
@@ -45,7 +46,9 @@ ParamDiffView::ParamDiffView(QWidget* parent) : QWidget(parent) {
     bar->addWidget(copyMarkdownButton);
 
     m_table = new QTableView;
-    m_table->setModel(m_model);
+    auto* swatches = new SwatchHeaderProxy(this);
+    swatches->setSourceModel(m_model);
+    m_table->setModel(swatches);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->verticalHeader()->hide();
