@@ -69,6 +69,7 @@ private Q_SLOTS:
     void rankingCurvesOfThreeBinaryRuns();
     void everyViewExports();
     void hundredClassesBecomeAHeatMapWithTopConfusions();
+    void loadsOnlyWhenTheTabIsShown();
 
 private:
     // Selects the named runs in the run table and returns their tracker ids, in the order given.
@@ -77,6 +78,7 @@ private:
 
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
+    QTabWidget* m_tabs = nullptr;
 };
 
 void TestEvaluationView::initTestCase() {
@@ -98,6 +100,7 @@ void TestEvaluationView::initTestCase() {
     const int index = tabWidget->indexOf(view());
     QCOMPARE(tabWidget->tabText(index), QStringLiteral("Evaluation"));
     tabWidget->setCurrentIndex(index);
+    m_tabs = tabWidget;
 }
 
 void TestEvaluationView::cleanupTestCase() {
@@ -378,6 +381,18 @@ void TestEvaluationView::hundredClassesBecomeAHeatMapWithTopConfusions() {
     QVERIFY(!diff.difference(99, 99).has_value());
     QVERIFY(diff.difference(0, 0).has_value());
     QVERIFY(diff.detail(99, 0).contains(QStringLiteral("missing")));
+}
+
+void TestEvaluationView::loadsOnlyWhenTheTabIsShown() {
+    select(visionRuns);
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    const int evaluationTab = m_tabs->indexOf(view());
+    m_tabs->setCurrentIndex(evaluationTab == 0 ? 1 : 0);
+    select(tabularRuns);  // while hidden: nothing is read yet
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    m_tabs->setCurrentIndex(evaluationTab);
+    QCOMPARE(view()->shownRuns().size(), std::size_t{3});
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{2});
 }
 
 QTEST_MAIN(TestEvaluationView)

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void bareFileText();
     void attachToRunAndShowRun();
     void badFileIsAnErrorNamingRowAndColumn();
+    void kubeflowConfusionMatrixThroughTheImporter();
     void usageErrors_data();
     void usageErrors();
 
@@ -177,6 +178,27 @@ void TestEvalCli::badFileIsAnErrorNamingRowAndColumn() {
                     m_predictions, QStringLiteral("--run"), QStringLiteral("nosuchrun")});
     QCOMPARE(noRun.exitCode, 1);
     QVERIFY2(noRun.err.find("no run with id 'nosuchrun'") != std::string::npos, noRun.err.c_str());
+}
+
+void TestEvalCli::kubeflowConfusionMatrixThroughTheImporter() {
+    // The Kubeflow importer keeps the confusion_matrix CSV and its UI metadata; eval pairs them by output index.
+    QString why;
+    if (!runlens::test::corpusAvailable(&why))
+        QSKIP(qPrintable(why));
+    const QString cache = path("kubeflow.runlens");
+    const auto source = runlens::test::corpusDir() / "kubeflow" / "kfp-v1-output-viewer-fixtures-2018";
+    const auto imported = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("import"),
+                                      QString::fromStdString(source.string()), QStringLiteral("--quiet")});
+    QVERIFY2(imported.exitCode == 0, imported.err.c_str());
+    const auto shown = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("eval"),
+                                   QStringLiteral("confusionmatrix"), QStringLiteral("--json")});
+    QVERIFY2(shown.exitCode == 0, shown.err.c_str());
+    const json list = json::parse(shown.out);
+    QCOMPARE(list.size(), std::size_t{1});
+    const json metadata = json::parse(std::ifstream(source / "confusionmatrix" / "metadata.json"));
+    QVERIFY(list[0]["labels"] == metadata["labels"]);  // the metadata's order, not sorted
+    QCOMPARE(list[0]["source"]["shape"].get<std::string>(), std::string("kubeflow-csv"));
+    QCOMPARE(list[0]["confusion"][0][0].get<int>(), 191);
 }
 
 void TestEvalCli::usageErrors_data() {

@@ -180,15 +180,29 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
 
 void EvaluationView::setWorkspace(const QString& cachePath) {
     m_cachePath = cachePath;
-    load();
+    loadWhenShown();
 }
 
 void EvaluationView::setRuns(const std::vector<std::pair<std::int64_t, QString>>& runs) {
     m_runIds = runs;
-    load();
+    loadWhenShown();
+}
+
+// Selecting runs for the Curves tab should not parse their predictions files: the work waits until this tab shows.
+void EvaluationView::loadWhenShown() {
+    m_stale = true;
+    if (isVisible())
+        load();
+}
+
+void EvaluationView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        load();
 }
 
 void EvaluationView::load() {
+    m_stale = false;
     m_all.clear();
     m_problems.clear();
     if (!m_cachePath.isEmpty() && !m_runIds.empty()) {

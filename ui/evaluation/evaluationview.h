@@ -52,8 +52,12 @@ public:
     std::shared_ptr<const Figure> currentFigure() const override;
     QString exportBaseName() const override;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void load();
+    void loadWhenShown();
     void choose();
     void rebuild();
 
@@ -84,6 +88,7 @@ private:
     std::shared_ptr<CalibrationFigure> m_calibration;
     std::shared_ptr<RankingCurvesFigure> m_curves;
     bool m_updating = false;
+    bool m_stale = false;  // runs or workspace changed while hidden: load on the next show
 };
 
 }  // namespace runlens::ui
