@@ -299,6 +299,33 @@ void TestEvaluationView::rankingCurvesOfThreeBinaryRuns() {
     }
     if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
         m_window->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/roc.png"));
+
+    // Multi-class runs: one class against the rest, picked with the class selector.
+    const auto visionIds = select(visionRuns);
+    v->setEvaluationName(QStringLiteral("predictions.csv"));
+    QVERIFY(v->rankingCurves()->legend(true).front().endsWith(QStringLiteral("(multi-class: pick a class)")));
+    v->setCalibrationClass(QStringLiteral("dog"));
+    const auto dogLegend = v->rankingCurves()->legend(true);
+    for (std::size_t r = 0; r < 3; ++r) {
+        auto p = analysis::readPredictions(demoArtifact(visionIds[r], "eval/predictions.csv").string());
+        QVERIFY(p.ok());
+        const std::size_t dog =
+            static_cast<std::size_t>(std::find(p->classes.begin(), p->classes.end(), "dog") - p->classes.begin());
+        std::vector<double> column;
+        std::vector<std::uint8_t> positive;
+        for (std::size_t row = 0; row < p->rows(); ++row) {
+            column.push_back(p->scores[row * p->classes.size() + dog]);
+            positive.push_back(static_cast<std::size_t>(p->truth[row]) == dog ? 1 : 0);
+        }
+        auto curves = analysis::binaryCurves(column, positive);
+        QVERIFY(curves.ok());
+        std::size_t shown = 0;
+        while (v->shownRuns()[shown].runName != visionRuns[static_cast<int>(r)])
+            ++shown;
+        QCOMPARE(dogLegend[shown],
+                 visionRuns[static_cast<int>(r)] + QStringLiteral("  AUC ") + QString::number(curves->roc.auc, 'f', 4));
+    }
+    v->setCalibrationClass(QString());
 }
 
 void TestEvaluationView::everyViewExports() {

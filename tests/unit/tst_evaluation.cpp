@@ -703,6 +703,16 @@ void TestEvaluation::predictionsFilesMatchScikitLearn() {
             near("average_precision", e->pr->averagePrecision, x["average_precision"]);
         } else {
             near("f1_weighted", e->report.weighted.f1, x["f1_weighted"]);
+            // One-vs-rest curves per class, kept through the JSON document.
+            auto back = evaluationFromJson(json::parse(evaluationJson(*e).dump()));
+            QVERIFY(back.ok());
+            QCOMPARE(back->perClassRoc.size(), e->confusion.size());
+            for (std::size_t c = 0; c < e->confusion.size(); ++c) {
+                near("ovr_roc_auc", e->perClassRoc[c]->auc, x["ovr_roc_auc"][c]);
+                near("ovr_average_precision", e->perClassPr[c]->averagePrecision, x["ovr_average_precision"][c]);
+                near("ovr_roc_auc (read back)", back->perClassRoc[c]->auc, x["ovr_roc_auc"][c]);
+                QCOMPARE(back->perClassRoc[c]->fpr.size(), e->perClassRoc[c]->fpr.size());
+            }
         }
     }
 }

@@ -70,7 +70,8 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_normalization->setCurrentIndex(1);
     m_normalization->setToolTip(tr("What the colours and rates of the confusion matrices show"));
     m_class = new QComboBox;
-    m_class->setToolTip(tr("Calibration of the top label, or of one class against the rest"));
+    m_class->setToolTip(tr("Calibration and ROC/PR of the top label (binary: the positive class), or of one class "
+                           "against the rest"));
     m_class->setMinimumContentsLength(14);
     m_runA = new QComboBox;
     m_runB = new QComboBox;
@@ -331,7 +332,7 @@ void EvaluationView::rebuild() {
         m_difference = std::make_shared<ConfusionDifferenceFigure>(m_shown[std::min(a, m_shown.size() - 1)],
                                                                    m_shown[std::min(b, m_shown.size() - 1)], how);
         m_calibration = std::make_shared<CalibrationFigure>(m_shown, m_class->currentData().toString().toStdString());
-        m_curves = std::make_shared<RankingCurvesFigure>(m_shown);
+        m_curves = std::make_shared<RankingCurvesFigure>(m_shown, m_class->currentData().toString().toStdString());
     }
     m_matrixWidget->setFigure(m_matrices);
     m_differenceWidget->setFigure(m_difference);
