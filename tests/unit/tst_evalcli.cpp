@@ -44,6 +44,7 @@ private Q_SLOTS:
     void attachToRunAndShowRun();
     void badFileIsAnErrorNamingRowAndColumn();
     void kubeflowConfusionMatrixThroughTheImporter();
+    void clearmlConfusionPlotThroughTheImporter();
     void usageErrors_data();
     void usageErrors();
 
@@ -199,6 +200,23 @@ void TestEvalCli::kubeflowConfusionMatrixThroughTheImporter() {
     QVERIFY(list[0]["labels"] == metadata["labels"]);  // the metadata's order, not sorted
     QCOMPARE(list[0]["source"]["shape"].get<std::string>(), std::string("kubeflow-csv"));
     QCOMPARE(list[0]["confusion"][0][0].get<int>(), 191);
+}
+
+void TestEvalCli::clearmlConfusionPlotThroughTheImporter() {
+    // report_confusion_matrix in a real ClearML offline session (tests/data/clearml) is kept as a Plotly plot.
+    const QString cache = path("clearml.runlens");
+    const auto session = runlens::test::dataDir() / "clearml" / "offline-d1e7049c3f5d43f896cb254c744c667a.zip";
+    const auto imported = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("import"),
+                                      QString::fromStdString(session.string()), QStringLiteral("--quiet")});
+    QVERIFY2(imported.exitCode == 0, imported.err.c_str());
+    const auto shown = runlensCli(
+        {QStringLiteral("--cache"), cache, QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--json")});
+    QVERIFY2(shown.exitCode == 0, shown.err.c_str());
+    const json list = json::parse(shown.out);
+    QCOMPARE(list.size(), std::size_t{1});
+    QCOMPARE(list[0]["name"].get<std::string>(), std::string("plots/confusion/val/iter_5.json"));
+    QCOMPARE(list[0]["source"]["shape"].get<std::string>(), std::string("plotly-heatmap"));
+    QVERIFY(list[0]["confusion"] == json::parse("[[5, 1], [2, 7]]"));
 }
 
 void TestEvalCli::usageErrors_data() {

@@ -421,6 +421,18 @@ void TestEvaluation::confusionArtifactShapes_data() {
                                    << "records"
                                    << "1,0"
                                    << "1,0,1,0";
+    // ClearML's report_confusion_matrix, as its offline session stores the plot (tests/data/clearml).
+    QTest::newRow("ClearML Plotly heatmap")
+        << R"({"data": [{"x": null, "y": null, "z": [[5.0, 1.0], [2.0, 7.0]], "type": "heatmap",
+              "texttemplate": "%{z}"}], "layout": {"title": "confusion", "name": "val"}})"
+        << "plotly-heatmap"
+        << "0,1"
+        << "5,1,2,7";
+    QTest::newRow("Plotly heatmap with labels")
+        << R"({"data": [{"x": ["a", "b"], "y": ["a", "b"], "z": [[3, 0], [1, 4]], "type": "heatmap"}]})"
+        << "plotly-heatmap"
+        << "a,b"
+        << "3,0,1,4";
     QTest::newRow("headed CSV triples") << "target,predicted,count\nyes,yes,3\nyes,no,1\nno,no,5\n"
                                         << "csv-triples"
                                         << "yes,no"
