@@ -20,8 +20,8 @@ class QTabWidget;
 namespace runlens::ui {
 
 // The Evaluation tab: the selected runs' confusion matrices side by side, the difference of two of them, their
-// calibration and their ROC/PR curves. Each page paints a Figure, so what is shown is what File > Export and the
-// Export button write (PNG, SVG, PDF, CSV).
+// calibration and their ROC/PR curves. Each page paints a Figure, so what is shown is what the Export button (and
+// anything asking this FigureSource) writes as PNG, SVG, PDF or CSV.
 class EvaluationView : public QWidget, public FigureSource {
     Q_OBJECT
 public:
