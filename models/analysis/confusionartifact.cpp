@@ -263,6 +263,19 @@ Result<std::optional<LoggedConfusion>> fromJson(const json& j, const std::string
             return m.error();
         return std::optional(std::move(*m));
     }
+    // A Plotly heatmap, as ClearML's report_confusion_matrix stores it: z holds the matrix as given (rows = true
+    // labels), y the row labels when there are any.
+    if (j.contains("data") && j["data"].is_array() && j["data"].size() == 1 && j["data"][0].is_object() &&
+        j["data"][0].value("type", "") == "heatmap" && isNestedMatrix(j["data"][0].value("z", json()))) {
+        const json& trace = j["data"][0];
+        const json& z = trace["z"];
+        const json* labels =
+            trace.contains("y") && trace["y"].is_array() && trace["y"].size() == z.size() ? &trace["y"] : nullptr;
+        auto m = fromNestedList(z, labels, name, "plotly-heatmap");
+        if (!m)
+            return m.error();
+        return std::optional(std::move(*m));
+    }
     if (j.contains("columns") && j.contains("data") && j["columns"].is_array() && j["data"].is_array()) {
         const bool wandb = j.value("_type", "") == "table";
         return fromTable(j["columns"], j["data"], name, wandb ? "wandb-table" : "split-table");

@@ -25,6 +25,7 @@ struct LoggedConfusion {
 //  * A W&B table ({"_type": "table", "columns": [Actual, Predicted, nPredictions], "data": [...]}), as
 //    wandb.plot.confusion_matrix logs it; also any split-orient table (MLflow's evaluate() result tables,
 //    pandas to_json(orient="split")) with true and predicted label columns, counted row by row.
+//  * A Plotly heatmap trace (ClearML's report_confusion_matrix plots): z is the matrix, y its row labels.
 //  * A JSON list of per-sample records with actual/predicted (DVC's sklearn plots, MLflow tables as records).
 //  * Kubeflow Pipelines' confusion_matrix CSV (target, predicted, count; no header) with the labels from its
 //    UI metadata (see kubeflowConfusion), or a headed CSV of true, predicted, count.

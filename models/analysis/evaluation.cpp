@@ -103,6 +103,46 @@ ReliabilityDiagram binsFromJson(const json& bins, const json* document) {
     return d;
 }
 
+json rocJson(const std::optional<RocCurve>& roc) {
+    if (!roc)
+        return nullptr;
+    return {{"fpr", numbers(roc->fpr)},
+            {"tpr", numbers(roc->tpr)},
+            {"thresholds", numbers(roc->thresholds)},
+            {"auc", number(roc->auc)}};
+}
+
+json prJson(const std::optional<PrecisionRecallCurve>& pr) {
+    if (!pr)
+        return nullptr;
+    return {{"precision", numbers(pr->precision)},
+            {"recall", numbers(pr->recall)},
+            {"thresholds", numbers(pr->thresholds)},
+            {"average_precision", number(pr->averagePrecision)}};
+}
+
+std::optional<RocCurve> rocFromJson(const json& r) {
+    if (!r.is_object())
+        return std::nullopt;
+    RocCurve roc;
+    roc.fpr = readNumbers(r.value("fpr", json()));
+    roc.tpr = readNumbers(r.value("tpr", json()));
+    roc.thresholds = readNumbers(r.value("thresholds", json()));
+    roc.auc = readNumber(r.value("auc", json())).value_or(nan);
+    return roc;
+}
+
+std::optional<PrecisionRecallCurve> prFromJson(const json& r) {
+    if (!r.is_object())
+        return std::nullopt;
+    PrecisionRecallCurve pr;
+    pr.precision = readNumbers(r.value("precision", json()));
+    pr.recall = readNumbers(r.value("recall", json()));
+    pr.thresholds = readNumbers(r.value("thresholds", json()));
+    pr.averagePrecision = readNumber(r.value("average_precision", json())).value_or(nan);
+    return pr;
+}
+
 json averagedJson(const AveragedMetrics& m) {
     return {{"precision", number(m.precision)}, {"recall", number(m.recall)}, {"f1", number(m.f1)}};
 }
@@ -168,6 +208,29 @@ Result<Evaluation> evaluatePredictions(const Predictions& p, const std::string& 
         e.logLoss = calibration->logLoss;
         e.reliability = std::move(calibration->topLabel);
         e.perClassReliability = std::move(calibration->perClass);
+        if (p.rows() <= perClassCurvesRowLimit) {
+            std::vector<double> column(p.rows());
+            std::vector<std::uint8_t> isClass(p.rows());
+            for (std::size_t c = 0; c < k; ++c) {
+                std::size_t positives = 0;
+                for (std::size_t r = 0; r < p.rows(); ++r) {
+                    column[r] = p.scores[r * k + c];
+                    isClass[r] = static_cast<std::size_t>(p.truth[r]) == c ? 1 : 0;
+                    positives += isClass[r];
+                }
+                std::optional<RocCurve> roc;
+                std::optional<PrecisionRecallCurve> pr;
+                if (positives > 0 && positives < p.rows()) {
+                    auto curves = binaryCurves(column, isClass);
+                    if (curves) {
+                        roc = std::move(curves->roc);
+                        pr = std::move(curves->pr);
+                    }
+                }
+                e.perClassRoc.push_back(std::move(roc));
+                e.perClassPr.push_back(std::move(pr));
+            }
+        }
     }
     return e;
 }
@@ -231,16 +294,15 @@ json evaluationJson(const Evaluation& e) {
             byClass[e.confusion.labels[i]] = binsJson(e.perClassReliability[i]);
         doc["per_class_bins"] = std::move(byClass);
     }
-    doc["roc"] = e.roc ? json{{"fpr", numbers(e.roc->fpr)},
-                              {"tpr", numbers(e.roc->tpr)},
-                              {"thresholds", numbers(e.roc->thresholds)},
-                              {"auc", number(e.roc->auc)}}
-                       : json(nullptr);
-    doc["pr"] = e.pr ? json{{"precision", numbers(e.pr->precision)},
-                            {"recall", numbers(e.pr->recall)},
-                            {"thresholds", numbers(e.pr->thresholds)},
-                            {"average_precision", number(e.pr->averagePrecision)}}
-                     : json(nullptr);
+    doc["roc"] = rocJson(e.roc);
+    doc["pr"] = prJson(e.pr);
+    if (!e.perClassRoc.empty()) {
+        json byClass = json::object();
+        for (std::size_t i = 0; i < e.perClassRoc.size() && i < k; ++i)
+            byClass[e.confusion.labels[i]] = {{"roc", rocJson(e.perClassRoc[i])},
+                                              {"pr", prJson(i < e.perClassPr.size() ? e.perClassPr[i] : std::nullopt)}};
+        doc["per_class_curves"] = std::move(byClass);
+    }
     return doc;
 }
 
@@ -278,22 +340,14 @@ Result<Evaluation> evaluationFromJson(const json& doc) {
             e.perClassReliability.push_back(doc["per_class_bins"].contains(label)
                                                 ? binsFromJson(doc["per_class_bins"][label], nullptr)
                                                 : ReliabilityDiagram{});
-    if (const auto& r = doc.value("roc", json()); r.is_object()) {
-        RocCurve roc;
-        roc.fpr = readNumbers(r.value("fpr", json()));
-        roc.tpr = readNumbers(r.value("tpr", json()));
-        roc.thresholds = readNumbers(r.value("thresholds", json()));
-        roc.auc = readNumber(r.value("auc", json())).value_or(nan);
-        e.roc = std::move(roc);
-    }
-    if (const auto& r = doc.value("pr", json()); r.is_object()) {
-        PrecisionRecallCurve pr;
-        pr.precision = readNumbers(r.value("precision", json()));
-        pr.recall = readNumbers(r.value("recall", json()));
-        pr.thresholds = readNumbers(r.value("thresholds", json()));
-        pr.averagePrecision = readNumber(r.value("average_precision", json())).value_or(nan);
-        e.pr = std::move(pr);
-    }
+    e.roc = rocFromJson(doc.value("roc", json()));
+    e.pr = prFromJson(doc.value("pr", json()));
+    if (doc.contains("per_class_curves") && doc["per_class_curves"].is_object())
+        for (const auto& label : e.confusion.labels) {
+            const json c = doc["per_class_curves"].value(label, json::object());
+            e.perClassRoc.push_back(rocFromJson(c.value("roc", json())));
+            e.perClassPr.push_back(prFromJson(c.value("pr", json())));
+        }
     return e;
 }
 

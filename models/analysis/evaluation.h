@@ -20,6 +20,10 @@ struct EvaluationOptions {
     Binning binning = Binning::Uniform;
 };
 
+// One-vs-rest curves keep every distinct score of every class; above this many rows they would bloat the stored
+// document, so larger multi-class files get calibration but no per-class curves.
+inline constexpr std::size_t perClassCurvesRowLimit = 200000;
+
 // Everything computed from one predictions file or one logged confusion matrix. The JSON form is the contract
 // `runlens eval --json` prints and run_analyses stores (see evaluationJson).
 struct Evaluation {
@@ -38,6 +42,10 @@ struct Evaluation {
     std::string positiveLabel;                            // binary with scores
     std::optional<RocCurve> roc;
     std::optional<PrecisionRecallCurve> pr;
+    // Multi-class with probabilities, up to perClassCurvesRowLimit rows: one-vs-rest curves per class (labels
+    // order); empty for a class without positives or negatives.
+    std::vector<std::optional<RocCurve>> perClassRoc;
+    std::vector<std::optional<PrecisionRecallCurve>> perClassPr;
 
     bool binary() const { return confusion.labels.size() <= 2; }
 };

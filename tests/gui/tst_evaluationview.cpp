@@ -69,6 +69,7 @@ private Q_SLOTS:
     void rankingCurvesOfThreeBinaryRuns();
     void everyViewExports();
     void hundredClassesBecomeAHeatMapWithTopConfusions();
+    void loadsOnlyWhenTheTabIsShown();
 
 private:
     // Selects the named runs in the run table and returns their tracker ids, in the order given.
@@ -77,6 +78,7 @@ private:
 
     QTemporaryDir m_dir;
     std::unique_ptr<MainWindow> m_window;
+    QTabWidget* m_tabs = nullptr;
 };
 
 void TestEvaluationView::initTestCase() {
@@ -98,6 +100,7 @@ void TestEvaluationView::initTestCase() {
     const int index = tabWidget->indexOf(view());
     QCOMPARE(tabWidget->tabText(index), QStringLiteral("Evaluation"));
     tabWidget->setCurrentIndex(index);
+    m_tabs = tabWidget;
 }
 
 void TestEvaluationView::cleanupTestCase() {
@@ -296,6 +299,33 @@ void TestEvaluationView::rankingCurvesOfThreeBinaryRuns() {
     }
     if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
         m_window->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/roc.png"));
+
+    // Multi-class runs: one class against the rest, picked with the class selector.
+    const auto visionIds = select(visionRuns);
+    v->setEvaluationName(QStringLiteral("predictions.csv"));
+    QVERIFY(v->rankingCurves()->legend(true).front().endsWith(QStringLiteral("(multi-class: pick a class)")));
+    v->setCalibrationClass(QStringLiteral("dog"));
+    const auto dogLegend = v->rankingCurves()->legend(true);
+    for (std::size_t r = 0; r < 3; ++r) {
+        auto p = analysis::readPredictions(demoArtifact(visionIds[r], "eval/predictions.csv").string());
+        QVERIFY(p.ok());
+        const std::size_t dog =
+            static_cast<std::size_t>(std::find(p->classes.begin(), p->classes.end(), "dog") - p->classes.begin());
+        std::vector<double> column;
+        std::vector<std::uint8_t> positive;
+        for (std::size_t row = 0; row < p->rows(); ++row) {
+            column.push_back(p->scores[row * p->classes.size() + dog]);
+            positive.push_back(static_cast<std::size_t>(p->truth[row]) == dog ? 1 : 0);
+        }
+        auto curves = analysis::binaryCurves(column, positive);
+        QVERIFY(curves.ok());
+        std::size_t shown = 0;
+        while (v->shownRuns()[shown].runName != visionRuns[static_cast<int>(r)])
+            ++shown;
+        QCOMPARE(dogLegend[shown],
+                 visionRuns[static_cast<int>(r)] + QStringLiteral("  AUC ") + QString::number(curves->roc.auc, 'f', 4));
+    }
+    v->setCalibrationClass(QString());
 }
 
 void TestEvaluationView::everyViewExports() {
@@ -378,6 +408,18 @@ void TestEvaluationView::hundredClassesBecomeAHeatMapWithTopConfusions() {
     QVERIFY(!diff.difference(99, 99).has_value());
     QVERIFY(diff.difference(0, 0).has_value());
     QVERIFY(diff.detail(99, 0).contains(QStringLiteral("missing")));
+}
+
+void TestEvaluationView::loadsOnlyWhenTheTabIsShown() {
+    select(visionRuns);
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    const int evaluationTab = m_tabs->indexOf(view());
+    m_tabs->setCurrentIndex(evaluationTab == 0 ? 1 : 0);
+    select(tabularRuns);  // while hidden: nothing is read yet
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    m_tabs->setCurrentIndex(evaluationTab);
+    QCOMPARE(view()->shownRuns().size(), std::size_t{3});
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{2});
 }
 
 QTEST_MAIN(TestEvaluationView)

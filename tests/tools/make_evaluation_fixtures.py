@@ -84,6 +84,8 @@ def multiclass_expected(truth, probs, classes):
         "brier": float(np.mean(np.sum((probs - np.eye(len(classes))[truth]) ** 2, axis=1))),
         "f1_macro": metrics.f1_score(truth, pred, average="macro"),
         "f1_weighted": metrics.f1_score(truth, pred, average="weighted"),
+        "ovr_roc_auc": [metrics.roc_auc_score(truth == c, probs[:, c]) for c in labels],
+        "ovr_average_precision": [metrics.average_precision_score(truth == c, probs[:, c]) for c in labels],
     }
 
 

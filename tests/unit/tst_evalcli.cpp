@@ -43,6 +43,8 @@ private Q_SLOTS:
     void bareFileText();
     void attachToRunAndShowRun();
     void badFileIsAnErrorNamingRowAndColumn();
+    void kubeflowConfusionMatrixThroughTheImporter();
+    void clearmlConfusionPlotThroughTheImporter();
     void usageErrors_data();
     void usageErrors();
 
@@ -177,6 +179,44 @@ void TestEvalCli::badFileIsAnErrorNamingRowAndColumn() {
                     m_predictions, QStringLiteral("--run"), QStringLiteral("nosuchrun")});
     QCOMPARE(noRun.exitCode, 1);
     QVERIFY2(noRun.err.find("no run with id 'nosuchrun'") != std::string::npos, noRun.err.c_str());
+}
+
+void TestEvalCli::kubeflowConfusionMatrixThroughTheImporter() {
+    // The Kubeflow importer keeps the confusion_matrix CSV and its UI metadata; eval pairs them by output index.
+    QString why;
+    if (!runlens::test::corpusAvailable(&why))
+        QSKIP(qPrintable(why));
+    const QString cache = path("kubeflow.runlens");
+    const auto source = runlens::test::corpusDir() / "kubeflow" / "kfp-v1-output-viewer-fixtures-2018";
+    const auto imported = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("import"),
+                                      QString::fromStdString(source.string()), QStringLiteral("--quiet")});
+    QVERIFY2(imported.exitCode == 0, imported.err.c_str());
+    const auto shown = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("eval"),
+                                   QStringLiteral("confusionmatrix"), QStringLiteral("--json")});
+    QVERIFY2(shown.exitCode == 0, shown.err.c_str());
+    const json list = json::parse(shown.out);
+    QCOMPARE(list.size(), std::size_t{1});
+    const json metadata = json::parse(std::ifstream(source / "confusionmatrix" / "metadata.json"));
+    QVERIFY(list[0]["labels"] == metadata["labels"]);  // the metadata's order, not sorted
+    QCOMPARE(list[0]["source"]["shape"].get<std::string>(), std::string("kubeflow-csv"));
+    QCOMPARE(list[0]["confusion"][0][0].get<int>(), 191);
+}
+
+void TestEvalCli::clearmlConfusionPlotThroughTheImporter() {
+    // report_confusion_matrix in a real ClearML offline session (tests/data/clearml) is kept as a Plotly plot.
+    const QString cache = path("clearml.runlens");
+    const auto session = runlens::test::dataDir() / "clearml" / "offline-d1e7049c3f5d43f896cb254c744c667a.zip";
+    const auto imported = runlensCli({QStringLiteral("--cache"), cache, QStringLiteral("import"),
+                                      QString::fromStdString(session.string()), QStringLiteral("--quiet")});
+    QVERIFY2(imported.exitCode == 0, imported.err.c_str());
+    const auto shown = runlensCli(
+        {QStringLiteral("--cache"), cache, QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--json")});
+    QVERIFY2(shown.exitCode == 0, shown.err.c_str());
+    const json list = json::parse(shown.out);
+    QCOMPARE(list.size(), std::size_t{1});
+    QCOMPARE(list[0]["name"].get<std::string>(), std::string("plots/confusion/val/iter_5.json"));
+    QCOMPARE(list[0]["source"]["shape"].get<std::string>(), std::string("plotly-heatmap"));
+    QVERIFY(list[0]["confusion"] == json::parse("[[5, 1], [2, 7]]"));
 }
 
 void TestEvalCli::usageErrors_data() {

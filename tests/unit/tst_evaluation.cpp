@@ -421,6 +421,18 @@ void TestEvaluation::confusionArtifactShapes_data() {
                                    << "records"
                                    << "1,0"
                                    << "1,0,1,0";
+    // ClearML's report_confusion_matrix, as its offline session stores the plot (tests/data/clearml).
+    QTest::newRow("ClearML Plotly heatmap")
+        << R"({"data": [{"x": null, "y": null, "z": [[5.0, 1.0], [2.0, 7.0]], "type": "heatmap",
+              "texttemplate": "%{z}"}], "layout": {"title": "confusion", "name": "val"}})"
+        << "plotly-heatmap"
+        << "0,1"
+        << "5,1,2,7";
+    QTest::newRow("Plotly heatmap with labels")
+        << R"({"data": [{"x": ["a", "b"], "y": ["a", "b"], "z": [[3, 0], [1, 4]], "type": "heatmap"}]})"
+        << "plotly-heatmap"
+        << "a,b"
+        << "3,0,1,4";
     QTest::newRow("headed CSV triples") << "target,predicted,count\nyes,yes,3\nyes,no,1\nno,no,5\n"
                                         << "csv-triples"
                                         << "yes,no"
@@ -703,6 +715,16 @@ void TestEvaluation::predictionsFilesMatchScikitLearn() {
             near("average_precision", e->pr->averagePrecision, x["average_precision"]);
         } else {
             near("f1_weighted", e->report.weighted.f1, x["f1_weighted"]);
+            // One-vs-rest curves per class, kept through the JSON document.
+            auto back = evaluationFromJson(json::parse(evaluationJson(*e).dump()));
+            QVERIFY(back.ok());
+            QCOMPARE(back->perClassRoc.size(), e->confusion.size());
+            for (std::size_t c = 0; c < e->confusion.size(); ++c) {
+                near("ovr_roc_auc", e->perClassRoc[c]->auc, x["ovr_roc_auc"][c]);
+                near("ovr_average_precision", e->perClassPr[c]->averagePrecision, x["ovr_average_precision"][c]);
+                near("ovr_roc_auc (read back)", back->perClassRoc[c]->auc, x["ovr_roc_auc"][c]);
+                QCOMPARE(back->perClassRoc[c]->fpr.size(), e->perClassRoc[c]->fpr.size());
+            }
         }
     }
 }

@@ -758,18 +758,42 @@ QString CalibrationFigure::csv() const {
 // ---------------------------------------------------------------------------------------------------------------
 // ROC and PR
 
-RankingCurvesFigure::RankingCurvesFigure(std::vector<RunEvaluation> runs) : m_runs(std::move(runs)) {}
+RankingCurvesFigure::RankingCurvesFigure(std::vector<RunEvaluation> runs, std::string classLabel)
+    : m_runs(std::move(runs)), m_class(std::move(classLabel)) {}
+
+QString RankingCurvesFigure::title() const {
+    return m_class.empty()
+               ? QStringLiteral("ROC and precision-recall")
+               : QStringLiteral("ROC and precision-recall: class ") + text(m_class) + QStringLiteral(" one-vs-rest");
+}
+
+std::pair<const analysis::RocCurve*, const analysis::PrecisionRecallCurve*>
+RankingCurvesFigure::curves(std::size_t run) const {
+    const auto& e = m_runs[run].evaluation;
+    if (m_class.empty() || (e.binary() && m_class == e.positiveLabel))
+        return {e.roc ? &*e.roc : nullptr, e.pr ? &*e.pr : nullptr};
+    const auto index = e.confusion.indexOf(m_class);
+    if (!index || *index >= e.perClassRoc.size() || !e.perClassRoc[*index])
+        return {nullptr, nullptr};
+    const auto& pr = e.perClassPr[*index];
+    return {&*e.perClassRoc[*index], pr ? &*pr : nullptr};
+}
 
 std::vector<QString> RankingCurvesFigure::legend(bool roc) const {
     std::vector<QString> out;
-    for (const auto& r : m_runs) {
-        const auto& e = r.evaluation;
+    for (std::size_t r = 0; r < m_runs.size(); ++r) {
+        const auto [rocCurve, prCurve] = curves(r);
+        const auto& e = m_runs[r].evaluation;
+        const QString none = m_class.empty() && !e.binary() && !e.perClassRoc.empty()
+                                 ? QStringLiteral("  (multi-class: pick a class)")
+                                 : QStringLiteral("  (no scores)");
         if (roc)
-            out.push_back(r.runName + (e.roc ? QStringLiteral("  AUC ") + QString::number(e.roc->auc, 'f', 4)
-                                             : QStringLiteral("  (no binary scores)")));
+            out.push_back(m_runs[r].runName +
+                          (rocCurve ? QStringLiteral("  AUC ") + QString::number(rocCurve->auc, 'f', 4) : none));
         else
-            out.push_back(r.runName + (e.pr ? QStringLiteral("  AP ") + QString::number(e.pr->averagePrecision, 'f', 4)
-                                            : QStringLiteral("  (no binary scores)")));
+            out.push_back(
+                m_runs[r].runName +
+                (prCurve ? QStringLiteral("  AP ") + QString::number(prCurve->averagePrecision, 'f', 4) : none));
     }
     return out;
 }
@@ -812,10 +836,13 @@ void RankingCurvesFigure::paint(QPainter& painter, const QRectF& area, const Fig
             painter.drawLine(toPoint(0, 0), toPoint(1, 1));
         }
         painter.setRenderHint(QPainter::Antialiasing, true);
-        for (const auto& r : m_runs) {
-            const auto& e = r.evaluation;
-            const std::vector<double>* xs = roc ? (e.roc ? &e.roc->fpr : nullptr) : (e.pr ? &e.pr->recall : nullptr);
-            const std::vector<double>* ys = roc ? (e.roc ? &e.roc->tpr : nullptr) : (e.pr ? &e.pr->precision : nullptr);
+        for (std::size_t run = 0; run < m_runs.size(); ++run) {
+            const auto& r = m_runs[run];
+            const auto [rocCurve, prCurve] = curves(run);
+            const std::vector<double>* xs =
+                roc ? (rocCurve ? &rocCurve->fpr : nullptr) : (prCurve ? &prCurve->recall : nullptr);
+            const std::vector<double>* ys =
+                roc ? (rocCurve ? &rocCurve->tpr : nullptr) : (prCurve ? &prCurve->precision : nullptr);
             if (!xs || !ys)
                 continue;
             // Points closer than half a pixel to the last one drawn add nothing.
@@ -843,19 +870,21 @@ void RankingCurvesFigure::paint(QPainter& painter, const QRectF& area, const Fig
 }
 
 QString RankingCurvesFigure::csv() const {
-    QString out = QStringLiteral("run,curve,x,y,threshold\n");
-    for (const auto& r : m_runs) {
-        const auto& e = r.evaluation;
-        if (e.roc)
-            for (std::size_t i = 0; i < e.roc->fpr.size(); ++i)
-                out += csvField(r.runName) + QStringLiteral(",roc,") + csvNumber(e.roc->fpr[i]) + QLatin1Char(',') +
-                       csvNumber(e.roc->tpr[i]) + QLatin1Char(',') + csvNumber(e.roc->thresholds[i]) +
+    QString out = QStringLiteral("run,class,curve,x,y,threshold\n");
+    const QString cls = csvField(m_class.empty() ? QString() : text(m_class));
+    for (std::size_t run = 0; run < m_runs.size(); ++run) {
+        const auto& r = m_runs[run];
+        const auto [roc, pr] = curves(run);
+        if (roc)
+            for (std::size_t i = 0; i < roc->fpr.size(); ++i)
+                out += csvField(r.runName) + QLatin1Char(',') + cls + QStringLiteral(",roc,") + csvNumber(roc->fpr[i]) +
+                       QLatin1Char(',') + csvNumber(roc->tpr[i]) + QLatin1Char(',') + csvNumber(roc->thresholds[i]) +
                        QLatin1Char('\n');
-        if (e.pr)
-            for (std::size_t i = 0; i < e.pr->recall.size(); ++i)
-                out += csvField(r.runName) + QStringLiteral(",pr,") + csvNumber(e.pr->recall[i]) + QLatin1Char(',') +
-                       csvNumber(e.pr->precision[i]) + QLatin1Char(',') +
-                       (i < e.pr->thresholds.size() ? csvNumber(e.pr->thresholds[i]) : QString()) + QLatin1Char('\n');
+        if (pr)
+            for (std::size_t i = 0; i < pr->recall.size(); ++i)
+                out += csvField(r.runName) + QLatin1Char(',') + cls + QStringLiteral(",pr,") +
+                       csvNumber(pr->recall[i]) + QLatin1Char(',') + csvNumber(pr->precision[i]) + QLatin1Char(',') +
+                       (i < pr->thresholds.size() ? csvNumber(pr->thresholds[i]) : QString()) + QLatin1Char('\n');
     }
     return out;
 }

@@ -119,12 +119,13 @@ private:
     std::string m_class;
 };
 
-// ROC and precision-recall curves of N runs, AUC and average precision in the legend.
+// ROC and precision-recall curves of N runs, AUC and average precision in the legend. classLabel empty: the binary
+// runs' curves; else that class one-vs-rest (multi-class runs with probabilities, or a binary run's positive class).
 class RankingCurvesFigure final : public Figure {
 public:
-    explicit RankingCurvesFigure(std::vector<RunEvaluation> runs);
+    explicit RankingCurvesFigure(std::vector<RunEvaluation> runs, std::string classLabel = {});
 
-    QString title() const override { return QStringLiteral("ROC and precision-recall"); }
+    QString title() const override;
     QSizeF preferredSize() const override { return {1100, 560}; }
     void paint(QPainter& painter, const QRectF& area, const FigureStyle& style) const override;
     QString csv() const override;
@@ -132,7 +133,9 @@ public:
     std::vector<QString> legend(bool roc) const;
 
 private:
+    std::pair<const analysis::RocCurve*, const analysis::PrecisionRecallCurve*> curves(std::size_t run) const;
     std::vector<RunEvaluation> m_runs;
+    std::string m_class;
 };
 
 // Formats a metric as the views show it: four decimals, "-" for none, "NaN" for NaN.

@@ -70,7 +70,8 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_normalization->setCurrentIndex(1);
     m_normalization->setToolTip(tr("What the colours and rates of the confusion matrices show"));
     m_class = new QComboBox;
-    m_class->setToolTip(tr("Calibration of the top label, or of one class against the rest"));
+    m_class->setToolTip(tr("Calibration and ROC/PR of the top label (binary: the positive class), or of one class "
+                           "against the rest"));
     m_class->setMinimumContentsLength(14);
     m_runA = new QComboBox;
     m_runB = new QComboBox;
@@ -180,15 +181,29 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
 
 void EvaluationView::setWorkspace(const QString& cachePath) {
     m_cachePath = cachePath;
-    load();
+    loadWhenShown();
 }
 
 void EvaluationView::setRuns(const std::vector<std::pair<std::int64_t, QString>>& runs) {
     m_runIds = runs;
-    load();
+    loadWhenShown();
+}
+
+// Selecting runs for the Curves tab should not parse their predictions files: the work waits until this tab shows.
+void EvaluationView::loadWhenShown() {
+    m_stale = true;
+    if (isVisible())
+        load();
+}
+
+void EvaluationView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        load();
 }
 
 void EvaluationView::load() {
+    m_stale = false;
     m_all.clear();
     m_problems.clear();
     if (!m_cachePath.isEmpty() && !m_runIds.empty()) {
@@ -317,7 +332,7 @@ void EvaluationView::rebuild() {
         m_difference = std::make_shared<ConfusionDifferenceFigure>(m_shown[std::min(a, m_shown.size() - 1)],
                                                                    m_shown[std::min(b, m_shown.size() - 1)], how);
         m_calibration = std::make_shared<CalibrationFigure>(m_shown, m_class->currentData().toString().toStdString());
-        m_curves = std::make_shared<RankingCurvesFigure>(m_shown);
+        m_curves = std::make_shared<RankingCurvesFigure>(m_shown, m_class->currentData().toString().toStdString());
     }
     m_matrixWidget->setFigure(m_matrices);
     m_differenceWidget->setFigure(m_difference);

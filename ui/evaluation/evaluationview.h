@@ -20,8 +20,8 @@ class QTabWidget;
 namespace runlens::ui {
 
 // The Evaluation tab: the selected runs' confusion matrices side by side, the difference of two of them, their
-// calibration and their ROC/PR curves. Each page paints a Figure, so what is shown is what File > Export and the
-// Export button write (PNG, SVG, PDF, CSV).
+// calibration and their ROC/PR curves. Each page paints a Figure, so what is shown is what the Export button (and
+// anything asking this FigureSource) writes as PNG, SVG, PDF or CSV.
 class EvaluationView : public QWidget, public FigureSource {
     Q_OBJECT
 public:
@@ -52,8 +52,12 @@ public:
     std::shared_ptr<const Figure> currentFigure() const override;
     QString exportBaseName() const override;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void load();
+    void loadWhenShown();
     void choose();
     void rebuild();
 
@@ -84,6 +88,7 @@ private:
     std::shared_ptr<CalibrationFigure> m_calibration;
     std::shared_ptr<RankingCurvesFigure> m_curves;
     bool m_updating = false;
+    bool m_stale = false;  // runs or workspace changed while hidden: load on the next show
 };
 
 }  // namespace runlens::ui
