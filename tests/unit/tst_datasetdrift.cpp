@@ -77,6 +77,7 @@ private Q_SLOTS:
     void weightedStatisticsEqualRawOnes();
     void policyPresets();
     void policyFileYamlAndJson();
+    void examplePolicyFileLoads();
     void policyFileErrors_data();
     void policyFileErrors();
     void mismatchedColumnsAreReportedAndCommonOnesCompared();
@@ -308,6 +309,20 @@ void TestDatasetDrift::policyFileYamlAndJson() {
     QCOMPARE(j->rulesFor("c", ColumnKind::Categorical, 10).front().threshold, 0.2);
     QVERIFY(j->rulesFor("score", ColumnKind::Numeric, 10).front().inclusive);
     QCOMPARE(j->rulesFor("n", ColumnKind::Numeric, 10).size(), std::size_t{2});  // default preset
+}
+
+void TestDatasetDrift::examplePolicyFileLoads() {
+    // The example the README points to must stay valid.
+    const auto path = test::sourceDir() / "resources" / "policies" / "drift-policy-example.yaml";
+    auto p = loadDriftPolicy(path.string());
+    QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+    QCOMPARE(p->datasetDriftShare, 0.3);
+    QCOMPARE(p->brierDegradation, 0.10);
+    QVERIFY(p->columns.at("customer_id").ignore);
+    QCOMPARE(*p->columns.at("zip_code").kind, ColumnKind::Categorical);
+    QCOMPARE(p->rulesFor("income", ColumnKind::Numeric, 10).front().test, DriftTest::Wasserstein);
+    QCOMPARE(p->rulesFor("x", ColumnKind::Numeric, 10).size(), std::size_t{2});
+    QVERIFY(p->rulesFor("c", ColumnKind::Categorical, 10).front().inclusive);
 }
 
 void TestDatasetDrift::policyFileErrors_data() {
