@@ -71,6 +71,7 @@ private Q_SLOTS:
     void detectsHeaderAndDelimiter();
     void readsJsonLines();
     void recordLongerThanTheBuffer();
+    void unclosedQuoteIsReported();
     void emptyFileIsAnError();
     void sampleMergesEqualValuesExactly();
     void sampleBoundsMemoryAndStaysClose();
@@ -175,6 +176,19 @@ void TestDatasetDrift::recordLongerThanTheBuffer() {
     QCOMPARE(rows.size(), std::size_t{2});
     QCOMPARE(rows[0][1].size(), big.size());
     QVERIFY(rows[1][1] == std::string("short"));
+}
+
+void TestDatasetDrift::unclosedQuoteIsReported() {
+    const auto path = file("unclosed.csv", "a,b\n1,x\n2,\"never closed\n3,y\n");
+    auto reader = TableReader::open(path);
+    QVERIFY(reader.ok());
+    TableRecord r;
+    QVERIFY(*(*reader)->next(r));
+    QVERIFY(r.problem.empty());
+    QVERIFY(*(*reader)->next(r));
+    QCOMPARE(r.line, std::int64_t{3});
+    QVERIFY2(r.problem.find("opened on line 3 is not closed") != std::string::npos, r.problem.c_str());
+    QVERIFY(!*(*reader)->next(r));
 }
 
 void TestDatasetDrift::emptyFileIsAnError() {
