@@ -174,6 +174,7 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
     while (true) {
         // One field starting at p.
         if (p < m_end && begin[p] == '"') {
+            const std::int64_t openedOn = m_line + lines;
             std::size_t q = p + 1;
             bool escaped = false;
             bool closed = false;
@@ -196,6 +197,9 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
             }
             if (!closed && !atEnd)
                 return false;
+            if (!closed)
+                record.problem = "a quoted field opened on line " + std::to_string(openedOn) +
+                                 " is not closed before the end of the file";
             std::string_view content(begin + p + 1, q - p - 1);
             if (escaped) {
                 std::string text;

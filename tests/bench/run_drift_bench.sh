@@ -43,7 +43,8 @@ for ((i = 1; i <= runs; i++)); do
         echo "run_drift_bench: runlens drift failed with status $status" >&2
         exit 1
     fi
-    read -r wall user sys rss <"$bench/drift-time.txt"
+    # /usr/bin/time puts "Command exited with non-zero status 1" first for the drift verdict; the figures are last.
+    read -r wall user sys rss < <(tail -n 1 "$bench/drift-time.txt")
     echo "run $i: ${wall}s wall, ${user}s user, ${sys}s system, $((rss / 1024)) MB peak" >&2
     if [[ -z "$best_wall" ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
         best_wall=$wall best_user=$user best_rss=$rss

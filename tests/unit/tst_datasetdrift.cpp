@@ -71,12 +71,14 @@ private Q_SLOTS:
     void detectsHeaderAndDelimiter();
     void readsJsonLines();
     void recordLongerThanTheBuffer();
+    void unclosedQuoteIsReported();
     void emptyFileIsAnError();
     void sampleMergesEqualValuesExactly();
     void sampleBoundsMemoryAndStaysClose();
     void weightedStatisticsEqualRawOnes();
     void policyPresets();
     void policyFileYamlAndJson();
+    void examplePolicyFileLoads();
     void policyFileErrors_data();
     void policyFileErrors();
     void mismatchedColumnsAreReportedAndCommonOnesCompared();
@@ -174,6 +176,19 @@ void TestDatasetDrift::recordLongerThanTheBuffer() {
     QCOMPARE(rows.size(), std::size_t{2});
     QCOMPARE(rows[0][1].size(), big.size());
     QVERIFY(rows[1][1] == std::string("short"));
+}
+
+void TestDatasetDrift::unclosedQuoteIsReported() {
+    const auto path = file("unclosed.csv", "a,b\n1,x\n2,\"never closed\n3,y\n");
+    auto reader = TableReader::open(path);
+    QVERIFY(reader.ok());
+    TableRecord r;
+    QVERIFY(*(*reader)->next(r));
+    QVERIFY(r.problem.empty());
+    QVERIFY(*(*reader)->next(r));
+    QCOMPARE(r.line, std::int64_t{3});
+    QVERIFY2(r.problem.find("opened on line 3 is not closed") != std::string::npos, r.problem.c_str());
+    QVERIFY(!*(*reader)->next(r));
 }
 
 void TestDatasetDrift::emptyFileIsAnError() {
@@ -308,6 +323,20 @@ void TestDatasetDrift::policyFileYamlAndJson() {
     QCOMPARE(j->rulesFor("c", ColumnKind::Categorical, 10).front().threshold, 0.2);
     QVERIFY(j->rulesFor("score", ColumnKind::Numeric, 10).front().inclusive);
     QCOMPARE(j->rulesFor("n", ColumnKind::Numeric, 10).size(), std::size_t{2});  // default preset
+}
+
+void TestDatasetDrift::examplePolicyFileLoads() {
+    // The example the README points to must stay valid.
+    const auto path = test::sourceDir() / "resources" / "policies" / "drift-policy-example.yaml";
+    auto p = loadDriftPolicy(path.string());
+    QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+    QCOMPARE(p->datasetDriftShare, 0.3);
+    QCOMPARE(p->brierDegradation, 0.10);
+    QVERIFY(p->columns.at("customer_id").ignore);
+    QCOMPARE(*p->columns.at("zip_code").kind, ColumnKind::Categorical);
+    QCOMPARE(p->rulesFor("income", ColumnKind::Numeric, 10).front().test, DriftTest::Wasserstein);
+    QCOMPARE(p->rulesFor("x", ColumnKind::Numeric, 10).size(), std::size_t{2});
+    QVERIFY(p->rulesFor("c", ColumnKind::Categorical, 10).front().inclusive);
 }
 
 void TestDatasetDrift::policyFileErrors_data() {
