@@ -58,6 +58,7 @@ private Q_SLOTS:
     void importedDocumentWithoutEcdfPaints();
     void demoStoresReportsOnFirstOpen();
     void compareButtonPathStoresWithTheRun();
+    void importedEvidentlyReportShowsForItsRun();
 
 private:
     QTemporaryDir m_dir;
@@ -242,6 +243,42 @@ void TestDriftView::compareButtonPathStoresWithTheRun() {
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
     QVERIFY(!finished.back().front().toBool());
     QVERIFY(view.summaryText().contains(QStringLiteral("missing.csv")));
+}
+
+void TestDriftView::importedEvidentlyReportShowsForItsRun() {
+    RUNLENS_REQUIRE_CORPUS();
+    // Evidently 0.5 bins some columns over different ranges per side; the view re-bins them onto shared edges.
+    const auto report = test::corpusDir() / "drift-validation" / "evidently-0.5-report-and-ui-workspace-snapshots" /
+                        "data_drift_report.json";
+    QTemporaryDir folder;
+    QVERIFY(QFile::copy(QString::fromStdString(report.string()), folder.filePath(QStringLiteral("report.json"))));
+    const QString cachePath = m_dir.filePath(QStringLiteral("evidently.runlens"));
+    auto cache = Cache::open(cachePath.toStdString());
+    QVERIFY(cache.ok());
+    NullObserver observer;
+    const auto imported = importers::importSource(*cache, folder.path().toStdString(), observer, {});
+    QVERIFY2(!imported.error, imported.error ? imported.error->message.c_str() : "");
+    CacheReader reader(*cache);
+    auto runs = reader.runs();
+    QVERIFY(runs.ok());
+    QCOMPARE(runs->size(), std::size_t{1});
+
+    ui::DriftView view;
+    view.resize(1100, 600);
+    view.setWorkspace(cachePath);
+    view.setRun(runs->front().id, QStringLiteral("report"));
+    QCOMPARE(view.reportCount(), 1);
+    QVERIFY2(view.summaryText().contains(QStringLiteral("5 of 15")), qPrintable(view.summaryText()));
+    QCOMPARE(view.columnsTable()->model()->rowCount(), 15);
+    int withHistogram = 0;
+    for (int row = 0; row < view.columnsTable()->model()->rowCount(); ++row) {
+        view.columnsTable()->selectRow(row);
+        QVERIFY(view.currentFigure());
+        const QString csv = view.currentFigure()->csv();
+        if (csv.startsWith(QStringLiteral("bin_lower")))
+            ++withHistogram;
+    }
+    QVERIFY(withHistogram > 0);
 }
 
 QTEST_MAIN(TestDriftView)

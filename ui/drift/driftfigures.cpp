@@ -183,8 +183,59 @@ QString driftVerdictText(const json& document) {
     return line;
 }
 
+namespace {
+
+// Share of one side's rows below x, assuming rows spread evenly inside each bin.
+double cumulativeShareAt(const std::vector<double>& edges, const std::vector<double>& shares, double x) {
+    double below = 0;
+    for (std::size_t b = 0; b < shares.size() && b + 1 < edges.size(); ++b) {
+        if (x >= edges[b + 1]) {
+            below += shares[b];
+        } else {
+            if (x > edges[b] && edges[b + 1] > edges[b])
+                below += shares[b] * (x - edges[b]) / (edges[b + 1] - edges[b]);
+            break;
+        }
+    }
+    return below;
+}
+
+// Imported reports (Evidently) may bin reference and current over different ranges ("histograms" with an
+// edges/values pair per side). The figure draws one shared grid, so both sides are re-binned onto the union of
+// their edges; the shares per side are kept, only split where the other side has an edge.
+json withSharedHistogram(json column) {
+    if (column.contains("histogram") || !column.contains("histograms") || !column["histograms"].is_object())
+        return column;
+    const json& sides = column["histograms"];
+    if (!sides.contains("reference") || !sides.contains("current"))
+        return column;
+    const auto refEdges = numbers(sides["reference"].value("edges", json::array()));
+    const auto curEdges = numbers(sides["current"].value("edges", json::array()));
+    const auto ref = sharesOf(numbers(sides["reference"].value("values", json::array())));
+    const auto cur = sharesOf(numbers(sides["current"].value("values", json::array())));
+    if (refEdges.size() < 2 || curEdges.size() < 2 || ref.empty() || cur.empty())
+        return column;
+    std::vector<double> edges = refEdges;
+    edges.insert(edges.end(), curEdges.begin(), curEdges.end());
+    std::erase_if(edges, [](double e) { return !std::isfinite(e); });
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    json shared = {{"edges", edges}, {"reference", json::array()}, {"current", json::array()}};
+    for (std::size_t b = 0; b + 1 < edges.size(); ++b) {
+        shared["reference"].push_back(cumulativeShareAt(refEdges, ref, edges[b + 1]) -
+                                      cumulativeShareAt(refEdges, ref, edges[b]));
+        shared["current"].push_back(cumulativeShareAt(curEdges, cur, edges[b + 1]) -
+                                    cumulativeShareAt(curEdges, cur, edges[b]));
+    }
+    column["histogram"] = std::move(shared);
+    return column;
+}
+
+}  // namespace
+
 DriftColumnFigure::DriftColumnFigure(json column, QString referenceName, QString currentName)
-    : m_column(std::move(column)), m_referenceName(std::move(referenceName)), m_currentName(std::move(currentName)) {}
+    : m_column(withSharedHistogram(std::move(column))), m_referenceName(std::move(referenceName)),
+      m_currentName(std::move(currentName)) {}
 
 QString DriftColumnFigure::title() const {
     return QObject::tr("Drift of %1").arg(text(m_column, "column"));

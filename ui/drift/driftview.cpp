@@ -8,6 +8,7 @@
 #include "datasets/datasetdrift.h"
 #include "driftfigures.h"
 #include "itemmodels/driftcolumnsmodel.h"
+#include "reports/reportloader.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -143,15 +144,39 @@ void DriftView::reload() {
     if (!m_cachePath.isEmpty()) {
         auto cache = Cache::openExisting(m_cachePath.toStdString());
         if (cache) {
+            CacheReader reader(*cache);
+            // Drift documents of imported reports (Evidently) are rebuilt from the report files kept with the run.
+            if (m_runId > 0) {
+                auto runs = reader.findRuns(std::to_string(m_runId));
+                if (runs) {
+                    for (const RunRow& run : *runs) {
+                        if (run.id != m_runId)
+                            continue;
+                        auto imported = reports::loadRunReports(reader, run);
+                        if (!imported)
+                            continue;  // the import already reported a damaged file
+                        int n = 0;
+                        for (const auto& document : imported->drift) {
+                            if (!document.is_object())
+                                continue;
+                            ++n;
+                            m_reportChoice->addItem(
+                                tr("Imported %1 report%2")
+                                    .arg(QString::fromStdString(imported->reportType),
+                                         imported->drift.size() > 1 ? QStringLiteral(" %1").arg(n) : QString()));
+                            m_reports.push_back(document);
+                        }
+                    }
+                }
+            }
             auto rows = m_runId > 0 ? runAnalyses(*cache, m_runId, analysis_kind::drift)
                                     : Result<std::vector<AnalysisRow>>(std::vector<AnalysisRow>());
             // A run without reports (or no run) shows the workspace's reports, each named with its run, so the
             // demo's report is one click away whichever run is selected.
-            if (rows && rows->empty()) {
+            if (rows && rows->empty() && m_reports.empty()) {
                 rows = analysesOfKind(*cache, analysis_kind::drift);
                 m_othersShown = true;
             }
-            CacheReader reader(*cache);
             if (rows) {
                 // Newest first: the latest comparison is what one usually wants to see.
                 for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
