@@ -81,7 +81,7 @@ CurveChart::CurveChart(QString key, QWidget* parent) : QWidget(parent), m_key(st
 
 void CurveChart::setScene(std::shared_ptr<const ChartScene> scene) {
     m_figure = scene ? std::make_shared<CurveFigure>(std::move(scene), false) : nullptr;
-    m_cache = QPixmap();
+    m_cache = QImage();
     update();
 }
 
@@ -112,7 +112,7 @@ void CurveChart::setFocusedChart(bool focused) {
 
 void CurveChart::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    m_cache = QPixmap();
+    m_cache = QImage();
     const QSize button = m_menuButton->sizeHint();
     m_menuButton->setGeometry(width() - button.width() - 2, 2, button.width(), button.height());
 }
@@ -120,14 +120,14 @@ void CurveChart::resizeEvent(QResizeEvent* event) {
 void CurveChart::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
-        m_cache = QPixmap();  // follow the system switching between light and dark
+        m_cache = QImage();  // follow the system switching between light and dark
 }
 
 void CurveChart::paintEvent(QPaintEvent*) {
     const FigureStyle style = FigureStyle::forScreen(palette());
     const qreal ratio = devicePixelRatioF();
     if (m_cache.isNull() || m_cache.size() != size() * ratio) {
-        m_cache = QPixmap(size() * ratio);
+        m_cache = QImage(size() * ratio, QImage::Format_ARGB32_Premultiplied);
         m_cache.setDevicePixelRatio(ratio);
         m_cache.fill(style.background);
         QPainter painter(&m_cache);
@@ -141,7 +141,7 @@ void CurveChart::paintEvent(QPaintEvent*) {
         }
     }
     QPainter painter(this);
-    painter.drawPixmap(0, 0, m_cache);
+    painter.drawImage(0, 0, m_cache);
     if (!m_figure)
         return;
     const QRectF plot = plotArea();

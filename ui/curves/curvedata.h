@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+class QThreadPool;
+
 namespace runlens {
 class CacheReader;
 }
@@ -132,6 +134,10 @@ std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const Lay
 
 ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<const LayoutRun> runs,
                        const LayoutSettings& settings, std::pair<double, double> xRange, int columns);
+
+// Threads for the leaf tasks of one redraw (runs decimated side by side, strips painted side by side). Separate
+// from the global pool, whose threads run whole loads and layouts and wait here: sharing would starve it.
+QThreadPool* curveWorkers();
 
 // y on a log axis: log10 of positive values; nullopt for the rest.
 std::optional<double> logY(double y);
