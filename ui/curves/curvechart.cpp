@@ -55,7 +55,9 @@ CurveChart::CurveChart(QString key, QWidget* parent) : QWidget(parent), m_key(st
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setToolTip(tr("Drag to zoom, wheel to zoom the steps, double-click to reset; right-click to export"));
+    // No tooltip: it would cover the hover read-out. The hint goes to the status bar and screen readers.
+    setStatusTip(tr("Drag to zoom, wheel to zoom the steps, double-click to reset; right-click to export"));
+    setAccessibleDescription(statusTip());
     setAccessibleName(tr("Chart of %1").arg(m_key));
 
     m_menu = new QMenu(this);
@@ -186,6 +188,8 @@ void CurveChart::paintEvent(QPaintEvent*) {
     box.moveTopLeft(QPointF(m_hover->x() + 14, plot.top() + 6));
     if (box.right() > plot.right())
         box.moveRight(m_hover->x() - 14);
+    if (box.left() < 2)  // too wide for either side: keep it inside the chart
+        box.moveLeft(2);
     QColor background = style.background;
     background.setAlphaF(0.92f);
     painter.setPen(QPen(style.axis, 1));
