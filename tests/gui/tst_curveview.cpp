@@ -435,10 +435,28 @@ void TestCurveView::singleStepSpikeInOneMillionPointsSurvives() {
         QVERIFY(std::abs(raw.x[static_cast<std::size_t>(top - raw.high.begin())] - spikeStep) <= columnWidth);
         QVERIFY(scene.y1 >= 1e4);
     }
-    // Zoomed to a few hundred steps around it, still there.
+    // Zoomed to a few hundred steps around it, the chart shows the points themselves (read once for the zoom):
+    // one per column, the spike exactly at its step, and the smoothed curve continuing the EMA's history.
     QVERIFY(redrawAfter(view, [&] { view.setXRange(spikeStep - 300, spikeStep + 300); }));
-    const auto& raw = sceneOf(view, QStringLiteral("train/loss")).runs.front().raw;
-    QVERIFY(std::find(raw.high.begin(), raw.high.end(), 1e4) != raw.high.end());
+    const auto& zoomed = sceneOf(view, QStringLiteral("train/loss")).runs.front();
+    QCOMPARE(zoomed.raw.size(), std::size_t{601});
+    QVERIFY(zoomed.raw.low == zoomed.raw.high);
+    const auto spike = std::find(zoomed.raw.high.begin(), zoomed.raw.high.end(), 1e4);
+    QVERIFY(spike != zoomed.raw.high.end());
+    QCOMPARE(zoomed.raw.x[static_cast<std::size_t>(spike - zoomed.raw.high.begin())], double(spikeStep));
+    auto cache = runlens::Cache::openExisting(path);
+    QVERIFY(cache.ok());
+    runlens::CacheReader reader(*cache);
+    auto points = reader.series(zoomed.runId, "train/loss");
+    QVERIFY(points.ok());
+    std::vector<double> values;
+    for (const auto& p : *points)
+        values.push_back(p.value);
+    const auto ema = runlens::analysis::emaSmooth(values, 0.95);
+    QCOMPARE(zoomed.smooth.low.front(), ema[static_cast<std::size_t>(spikeStep - 300)]);
+    // Panning a little stays inside the points already read.
+    QVERIFY(redrawAfter(view, [&] { view.setXRange(spikeStep - 250, spikeStep + 350); }));
+    QCOMPARE(sceneOf(view, QStringLiteral("train/loss")).runs.front().raw.size(), std::size_t{601});
 }
 
 void TestCurveView::denseOverlayDrawsEveryRun() {

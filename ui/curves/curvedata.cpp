@@ -28,7 +28,7 @@ class StepToX {
 public:
     StepToX(const Track& track, XMode mode) : m_track(track), m_mode(mode) {
         if (mode == XMode::relativeTime && track.hasTime())
-            m_originMs = track.timeMs.front();
+            m_originMs = track.originMs;
     }
 
     double operator()(double step) {
@@ -107,7 +107,7 @@ std::pair<double, double> Track::extent(XMode mode) const {
     case XMode::relativeTime:
         if (!hasTime())
             return {0, 0};
-        return {(earliestMs - timeMs.front()) / 1000.0, (latestMs - timeMs.front()) / 1000.0};
+        return {(earliestMs - originMs) / 1000.0, (latestMs - originMs) / 1000.0};
     case XMode::wallTime:
         return {earliestMs / 1000.0, latestMs / 1000.0};
     }
@@ -144,6 +144,7 @@ Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const L
         points.begin(), points.end(), [](const auto& a, const auto& b) { return a.timestampMs < b.timestampMs; });
     track.earliestMs = earliest->timestampMs;
     track.latestMs = latest->timestampMs;
+    track.originMs = points.front().timestampMs;
 
     if (weight > 0) {
         std::vector<double> values(points.size());
@@ -173,6 +174,65 @@ Result<std::optional<Track>> loadTrack(CacheReader& reader, std::int64_t runId, 
     if (points->empty())
         return std::optional<Track>();
     return std::optional<Track>(makeTrack(runId, *points, *lod, weight));
+}
+
+bool needsDetail(const Track& track, XMode mode, double x0, double x1, int columns) {
+    if (track.exact || track.raw.empty() || !(x1 > x0))
+        return false;
+    const auto [e0, e1] = track.extent(mode);
+    if (!(e1 > e0) || e1 < x0 || e0 > x1)
+        return false;
+    const double visible = std::clamp((std::min(x1, e1) - std::max(x0, e0)) / (e1 - e0), 0.0, 1.0);
+    return static_cast<double>(track.raw.front().size()) * visible < columns;
+}
+
+Track makeDetailTrack(std::int64_t runId, std::span<const MetricPoint> points, double weight, XMode mode, double x0,
+                      double x1) {
+    std::vector<double> smoothed;
+    if (weight > 0) {
+        std::vector<double> values(points.size());
+        std::transform(points.begin(), points.end(), values.begin(), [](const MetricPoint& p) { return p.value; });
+        smoothed = analysis::emaSmooth(values, weight);
+    }
+    const double origin = points.empty() ? 0 : points.front().timestampMs;
+    const auto xOf = [&](const MetricPoint& p) {
+        switch (mode) {
+        case XMode::step:
+            return static_cast<double>(p.step);
+        case XMode::relativeTime:
+            return (p.timestampMs - origin) / 1000.0;
+        case XMode::wallTime:
+            return p.timestampMs / 1000.0;
+        }
+        return 0.0;
+    };
+    // The points in range, with a neighbour on each side so the curve runs on to the plot's edges.
+    std::size_t first = points.size();
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const double x = xOf(points[i]);
+        if (x >= x0 && x <= x1) {
+            first = std::min(first, i);
+            last = std::max(last, i);
+        }
+    }
+    Track track;
+    track.runId = runId;
+    track.exact = true;
+    if (first > last)
+        return track;
+    first = first > 0 ? first - 1 : first;
+    last = std::min(last + 1, points.size() - 1);
+    const std::span<const MetricPoint> slice = points.subspan(first, last - first + 1);
+    track = makeTrack(runId, slice, {}, 0);
+    track.originMs = origin;
+    if (weight > 0) {
+        std::vector<MetricPoint> smoothSlice(slice.begin(), slice.end());
+        for (std::size_t i = 0; i < smoothSlice.size(); ++i)
+            smoothSlice[i].value = smoothed[first + i];
+        track.smooth.push_back(pointBuckets(smoothSlice));
+    }
+    return track;
 }
 
 Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, double x1, int columns) {
@@ -303,7 +363,8 @@ std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const Lay
 }
 
 ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<const LayoutRun> runs,
-                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns) {
+                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns,
+                       std::span<const Track* const> details) {
     ChartScene scene;
     scene.key = key;
     scene.xMode = settings.xMode;
@@ -315,6 +376,8 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
     std::map<std::int64_t, const Track*> byRun;
     for (const Track& track : tracks)
         byRun[track.runId] = &track;
+    for (const Track* detail : details)
+        byRun[detail->runId] = detail;
 
     // Runs are decimated in parallel (each is independent), then kept in the order of the selection.
     struct Job {
