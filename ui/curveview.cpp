@@ -138,6 +138,11 @@ LayoutResult layoutCharts(int generation, const TrackSet& tracks, const std::vec
     return result;
 }
 
+// A tooltip that shows imported text exactly: escaped inside a paragraph, so markup in a name stays text.
+QString plainToolTip(const QString& text) {
+    return QStringLiteral("<p>%1</p>").arg(text.toHtmlEscaped());
+}
+
 QIcon swatch(const QColor& colour) {
     QPixmap pixmap(14, 14);
     pixmap.fill(Qt::transparent);
@@ -219,6 +224,7 @@ CurveView::CurveView(QWidget* parent) : QWidget(parent) {
 
     m_hint = new QLabel(tr("Select one or more runs with metrics to plot their curves."));
     m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setTextFormat(Qt::PlainText);
     m_hint->setWordWrap(true);
     m_status = new QLabel;
     m_status->setTextFormat(Qt::PlainText);
@@ -341,7 +347,7 @@ void CurveView::rebuildSidePanel() {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
             item->setCheckState(m_uncheckedKeys.contains(key) ? Qt::Unchecked : Qt::Checked);
             item->setHidden(!key.contains(m_keyFilter->text(), Qt::CaseInsensitive));
-            item->setToolTip(key);
+            item->setToolTip(plainToolTip(key));
         }
     }
     {
@@ -352,7 +358,7 @@ void CurveView::rebuildSidePanel() {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
             item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(run.cacheId));
             item->setCheckState(m_hidden.contains(run.cacheId) ? Qt::Unchecked : Qt::Checked);
-            item->setToolTip(run.name);
+            item->setToolTip(plainToolTip(run.name));
         }
     }
     {

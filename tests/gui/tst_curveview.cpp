@@ -96,6 +96,7 @@ private Q_SLOTS:
     void exportsEveryFormat();
     void singleStepSpikeInOneMillionPointsSurvives();
     void denseOverlayDrawsEveryRun();
+    void importedNamesStayPlainText();
 
 private:
     void showView(CurveView& view, const std::string& cache);
@@ -503,6 +504,19 @@ void TestCurveView::denseOverlayDrawsEveryRun() {
     for (int y = static_cast<int>(figure.yToPixel(199, plot)); y < static_cast<int>(figure.yToPixel(102, plot)); ++y)
         spikePixels += image.pixelColor(spikeX, y).rgb() == scene->runs[100].colour.rgb() ? 1 : 0;
     QVERIFY2(spikePixels > 50, qPrintable(QString::number(spikePixels)));
+}
+
+void TestCurveView::importedNamesStayPlainText() {
+    CurveView view;
+    view.setRuns({CurveRun{7, QStringLiteral("<b>run</b> & co"), {QStringLiteral("<i>loss</i>")}, {}}});
+    auto* legend = view.findChild<QListWidget*>(QStringLiteral("curveLegend"));
+    auto* keys = view.findChild<QListWidget*>(QStringLiteral("curveKeyList"));
+    QCOMPARE(legend->item(0)->text(), QStringLiteral("<b>run</b> & co"));
+    QCOMPARE(legend->item(0)->toolTip(), QStringLiteral("<p>&lt;b&gt;run&lt;/b&gt; &amp; co</p>"));
+    QCOMPARE(keys->item(0)->text(), QStringLiteral("<i>loss</i>"));
+    QCOMPARE(keys->item(0)->toolTip(), QStringLiteral("<p>&lt;i&gt;loss&lt;/i&gt;</p>"));
+    // Without a workspace the view says what to do instead of showing empty charts.
+    QVERIFY(view.charts().empty());
 }
 
 QTEST_MAIN(TestCurveView)
