@@ -453,8 +453,11 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
             const auto& indexes = members[value];
             std::vector<double> sum(n, 0), low(n, HUGE_VAL), high(n, -HUGE_VAL);
             std::vector<int> count(n, 0);
+            std::vector<bool> covered(n, false);  // columns between a member's first and last point
             for (std::size_t i : indexes) {
                 const Columns& shown = scene.runs[i].shown();
+                if (!shown.empty())
+                    std::fill(covered.begin() + shown.index.front(), covered.begin() + shown.index.back() + 1, true);
                 for (std::size_t k = 0; k < shown.size(); ++k) {
                     const auto c = static_cast<std::size_t>(shown.index[k]);
                     const double centre = 0.5 * (shown.low[k] + shown.high[k]);
@@ -471,9 +474,14 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
                                           : QStringLiteral("%1 = %2").arg(settings.groupParam, value);
             group.colour = drawn[indexes.front()]->colour;
             group.members = static_cast<int>(indexes.size());
+            bool gap = true;
             for (std::size_t c = 0; c < n; ++c) {
+                if (!covered[c])
+                    gap = true;
                 if (count[c] == 0)
                     continue;
+                group.startsSegment.push_back(gap);
+                gap = false;
                 group.x.push_back(scene.x0 + (static_cast<double>(c) + 0.5) * width);
                 group.mean.push_back(sum[c] / count[c]);
                 group.low.push_back(low[c]);

@@ -107,6 +107,7 @@ struct SceneGroup {
     std::vector<double> mean;
     std::vector<double> low;
     std::vector<double> high;
+    std::vector<bool> startsSegment;  // no member run spans the columns before this one: the line breaks here
 };
 
 struct ChartScene {

@@ -179,6 +179,10 @@ private:
 
 }  // namespace
 
+int yTickCount(double plotHeight) {
+    return std::max(2, static_cast<int>(plotHeight / 45));
+}
+
 QString valueText(double value) {
     if (std::isnan(value))
         return QStringLiteral("NaN");
@@ -277,14 +281,15 @@ double CurveFigure::legendWidth(const FigureStyle& style) const {
 QRectF CurveFigure::plotRect(const QRectF& area, const FigureStyle& style) const {
     const QFontMetricsF body(style.font);
     const QFontMetricsF title(style.titleFont);
-    const Ticks y = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, 5);
+    const double top = area.top() + title.height() + titleGap + 4;
+    const double bottom = area.bottom() - 2 * body.height() - tickLength - 6;
+    // The same ticks paint() draws, so the widest label fits.
+    const Ticks y = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, yTickCount(bottom - top));
     double labelWidth = body.horizontalAdvance(QStringLiteral("0.000"));
     for (const QString& label : y.labels)
         labelWidth = std::max(labelWidth, body.horizontalAdvance(label));
     const double left = area.left() + labelWidth + tickLength + 8;
-    const double top = area.top() + title.height() + titleGap + 4;
     const double right = area.right() - 12 - legendWidth(style);
-    const double bottom = area.bottom() - 2 * body.height() - tickLength - 6;
     return QRectF(QPointF(left, top), QPointF(std::max(left + 10, right), std::max(top + 10, bottom)));
 }
 
@@ -341,13 +346,14 @@ void CurveFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle
     painter.setFont(style.titleFont);
     painter.setPen(style.text);
     const QRectF titleBox(area.left() + 8, area.top() + 2, area.width() - 16, QFontMetricsF(style.titleFont).height());
+    const QString title = m_scene->logY ? QStringLiteral("%1  (log y)").arg(m_scene->key) : m_scene->key;
     painter.drawText(titleBox, Qt::AlignLeft | Qt::AlignVCenter,
-                     QFontMetricsF(style.titleFont).elidedText(m_scene->key, Qt::ElideMiddle, titleBox.width()));
+                     QFontMetricsF(style.titleFont).elidedText(title, Qt::ElideMiddle, titleBox.width()));
 
     // Grid and tick labels.
     painter.setFont(style.font);
     const int xCount = std::max(2, static_cast<int>(plot.width() / 110));
-    const int yCount = std::max(2, static_cast<int>(plot.height() / 45));
+    const int yCount = yTickCount(plot.height());
     const Ticks xt = xTicks(m_scene->xMode, m_scene->x0, m_scene->x1, xCount);
     const Ticks yt = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, yCount);
     painter.setPen(QPen(style.grid, 1));
@@ -378,9 +384,6 @@ void CurveFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle
     const QString xTitle = xt.title;
     painter.drawText(QRectF(plot.left(), plot.bottom() + tickLength + body.height() + 2, plot.width(), body.height()),
                      Qt::AlignHCenter | Qt::AlignVCenter, xTitle);
-    if (m_scene->logY)
-        painter.drawText(QRectF(plot.right() - 60, plot.top() - body.height() - 2, 60, body.height()),
-                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("log y"));
 
     if (!m_scene->hasData()) {
         painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
@@ -477,20 +480,29 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         for (const SceneGroup& g : s.groups) {
             QColor fill = g.colour;
             fill.setAlphaF(0.2f);
-            QPolygonF band;
-            for (std::size_t k = 0; k < g.x.size(); ++k)
-                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.high[k], plot));
-            for (std::size_t k = g.x.size(); k-- > 0;)
-                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.low[k], plot));
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(fill);
-            painter.drawPolygon(band);
-            painter.setBrush(Qt::NoBrush);
-            painter.setPen(pen(g.colour, 2.0));
-            line.clear();
-            for (std::size_t k = 0; k < g.x.size(); ++k)
-                line.push_back(clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.mean[k], plot)));
-            painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+            // One band and one mean line per stretch of columns some member run spans.
+            for (std::size_t begin = 0; begin < g.x.size();) {
+                std::size_t end = begin + 1;
+                while (end < g.x.size() && !g.startsSegment[end])
+                    ++end;
+                QPolygonF band;
+                for (std::size_t k = begin; k < end; ++k)
+                    band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.high[k], plot));
+                for (std::size_t k = end; k-- > begin;)
+                    band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.low[k], plot));
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(fill);
+                painter.drawPolygon(band);
+                painter.setBrush(Qt::NoBrush);
+                painter.setPen(pen(g.colour, 2.0));
+                line.clear();
+                for (std::size_t k = begin; k < end; ++k)
+                    line.push_back(clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.mean[k], plot)));
+                if (line.size() == 1)
+                    line.push_back(line.front() + QPointF(0.5, 0));
+                painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+                begin = end;
+            }
         }
         return;
     }
