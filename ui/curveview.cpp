@@ -83,24 +83,64 @@ LoadResult loadTracks(int generation, const QString& cachePath, const std::vecto
     return result;
 }
 
+using Detail = curves::DetailWindow;
+using DetailKey = std::pair<QString, std::int64_t>;
+using DetailMap = std::map<DetailKey, Detail>;
+
 struct LayoutResult {
     int generation = 0;
     std::map<QString, std::shared_ptr<const ChartScene>> scenes;
+    DetailMap newDetails;
 };
 
 LayoutResult layoutCharts(int generation, const TrackSet& tracks, const std::vector<LayoutRun>& runs,
                           const LayoutSettings& settings, std::pair<double, double> xRange,
-                          const std::map<QString, int>& columns) {
+                          const std::map<QString, int>& columns, const QString& cachePath, double weight,
+                          const DetailMap& details) {
     LayoutResult result;
     result.generation = generation;
+    const auto [x0, x1] = xRange;
+    std::optional<Result<Cache>> cache;  // opened only when a zoom needs points
     for (const auto& [key, width] : columns) {
         const auto found = tracks.find(key);
         if (found == tracks.end())
             continue;
-        result.scenes[key] =
-            std::make_shared<ChartScene>(curves::layoutChart(key, *found->second, runs, settings, xRange, width));
+        // Zoomed past the finest buckets of a long series: its points in and around the view, read once.
+        std::vector<const curves::Track*> exact;
+        for (const curves::Track& track : *found->second) {
+            if (!curves::needsDetail(track, settings.xMode, x0, x1, width))
+                continue;
+            const DetailKey id{key, track.runId};
+            const auto known = details.find(id);
+            if (known != details.end() && known->second.mode == settings.xMode && known->second.from <= x0 &&
+                known->second.to >= x1) {
+                exact.push_back(known->second.track.get());
+                continue;
+            }
+            if (!cache)
+                cache = Cache::openExisting(cachePath.toStdString());
+            if (!*cache)
+                break;
+            CacheReader reader(**cache);
+            const auto points = reader.series(track.runId, key.toStdString());
+            if (!points)
+                continue;
+            const double margin = x1 - x0;  // a window three views wide, so small pans reuse it
+            Detail detail{settings.xMode, x0 - margin, x1 + margin, nullptr};
+            detail.track = std::make_shared<curves::Track>(
+                curves::makeDetailTrack(track.runId, *points, weight, settings.xMode, detail.from, detail.to));
+            exact.push_back(detail.track.get());
+            result.newDetails[id] = std::move(detail);
+        }
+        result.scenes[key] = std::make_shared<ChartScene>(
+            curves::layoutChart(key, *found->second, runs, settings, xRange, width, exact));
     }
     return result;
+}
+
+// A tooltip that shows imported text exactly: escaped inside a paragraph, so markup in a name stays text.
+QString plainToolTip(const QString& text) {
+    return QStringLiteral("<p>%1</p>").arg(text.toHtmlEscaped());
 }
 
 QIcon swatch(const QColor& colour) {
@@ -184,6 +224,7 @@ CurveView::CurveView(QWidget* parent) : QWidget(parent) {
 
     m_hint = new QLabel(tr("Select one or more runs with metrics to plot their curves."));
     m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setTextFormat(Qt::PlainText);
     m_hint->setWordWrap(true);
     m_status = new QLabel;
     m_status->setTextFormat(Qt::PlainText);
@@ -283,6 +324,7 @@ void CurveView::setWorkspace(const QString& cachePath) {
 void CurveView::setRuns(std::vector<CurveRun> runs) {
     m_runs = std::move(runs);
     m_tracks.clear();
+    m_details.clear();
     m_xZoom.reset();
     m_yZoom.clear();
     rebuildSidePanel();
@@ -305,7 +347,7 @@ void CurveView::rebuildSidePanel() {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
             item->setCheckState(m_uncheckedKeys.contains(key) ? Qt::Unchecked : Qt::Checked);
             item->setHidden(!key.contains(m_keyFilter->text(), Qt::CaseInsensitive));
-            item->setToolTip(key);
+            item->setToolTip(plainToolTip(key));
         }
     }
     {
@@ -316,7 +358,7 @@ void CurveView::rebuildSidePanel() {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
             item->setData(Qt::UserRole, QVariant::fromValue<qlonglong>(run.cacheId));
             item->setCheckState(m_hidden.contains(run.cacheId) ? Qt::Unchecked : Qt::Checked);
-            item->setToolTip(run.name);
+            item->setToolTip(plainToolTip(run.name));
         }
     }
     {
@@ -614,10 +656,18 @@ void CurveView::requestLayout() {
         for (const auto& [key, scene] : result.scenes)
             if (CurveChart* chart = chartFor(key))
                 chart->setScene(scene);
+        if (m_detailsWeight == m_tracksWeight)
+            for (const auto& [id, detail] : result.newDetails)
+                m_details[id] = detail;
         if (complete)
             Q_EMIT curvesShown();
     });
-    watcher->setFuture(QtConcurrent::run(layoutCharts, generation, tracks, runs, settings, xRange, columns));
+    if (m_detailsWeight != m_tracksWeight) {  // exact points smoothed with another weight are stale
+        m_details.clear();
+        m_detailsWeight = m_tracksWeight;
+    }
+    watcher->setFuture(QtConcurrent::run(layoutCharts, generation, tracks, runs, settings, xRange, columns, m_cachePath,
+                                         m_tracksWeight, m_details));
 }
 
 }  // namespace runlens::ui

@@ -96,6 +96,9 @@ private:
     std::set<std::int64_t> m_hidden;
     std::set<QString> m_uncheckedKeys;
     curves::TrackSet m_tracks;
+    // Exact points around a deep zoom, per (key, run): mode, window and track.
+    std::map<std::pair<QString, std::int64_t>, curves::DetailWindow> m_details;
+    double m_detailsWeight = -1;
     double m_tracksWeight = -1;
     bool m_tracksHaveTime = false;
     std::optional<std::pair<double, double>> m_xZoom;

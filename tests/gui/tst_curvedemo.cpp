@@ -84,6 +84,21 @@ void TestCurveDemo::demoComparisonIsNotBlank() {
         }
         QVERIFY2(near > 100, qPrintable(QStringLiteral("%1: %2 pixels").arg(run.name).arg(near)));
     }
+
+    // The same runs grouped by optimizer, over wall time on a log axis: two mean lines with their bands.
+    shown.clear();
+    view.setGroupParam(QStringLiteral("optimizer"));
+    view.setXMode(runlens::ui::curves::XMode::wallTime);
+    view.setLogY(true);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() > 0 && view.chartFor(QStringLiteral("train/loss"))->scene()->logY &&
+                                 view.chartFor(QStringLiteral("train/loss"))->scene()->xMode ==
+                                     runlens::ui::curves::XMode::wallTime,
+                             30000);
+    const auto scene = view.chartFor(QStringLiteral("train/loss"))->scene();
+    QCOMPARE(scene->groups.size(), std::size_t{2});  // adamw and sgd
+    const QImage grouped = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+    QVERIFY(grouped.save(QString::fromStdString((runlens::test::binaryDir() / "curves-demo-grouped.png").string())));
+    QVERIFY(grouped != image);
 }
 
 QTEST_MAIN(TestCurveDemo)

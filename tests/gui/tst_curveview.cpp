@@ -19,6 +19,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -94,6 +95,8 @@ private Q_SLOTS:
     void hoverReadsEveryRun();
     void exportsEveryFormat();
     void singleStepSpikeInOneMillionPointsSurvives();
+    void denseOverlayDrawsEveryRun();
+    void importedNamesStayPlainText();
 
 private:
     void showView(CurveView& view, const std::string& cache);
@@ -433,10 +436,87 @@ void TestCurveView::singleStepSpikeInOneMillionPointsSurvives() {
         QVERIFY(std::abs(raw.x[static_cast<std::size_t>(top - raw.high.begin())] - spikeStep) <= columnWidth);
         QVERIFY(scene.y1 >= 1e4);
     }
-    // Zoomed to a few hundred steps around it, still there.
+    // Zoomed to a few hundred steps around it, the chart shows the points themselves (read once for the zoom):
+    // one per column, the spike exactly at its step, and the smoothed curve continuing the EMA's history.
     QVERIFY(redrawAfter(view, [&] { view.setXRange(spikeStep - 300, spikeStep + 300); }));
-    const auto& raw = sceneOf(view, QStringLiteral("train/loss")).runs.front().raw;
-    QVERIFY(std::find(raw.high.begin(), raw.high.end(), 1e4) != raw.high.end());
+    const auto& zoomed = sceneOf(view, QStringLiteral("train/loss")).runs.front();
+    QCOMPARE(zoomed.raw.size(), std::size_t{601});
+    QVERIFY(zoomed.raw.low == zoomed.raw.high);
+    const auto spike = std::find(zoomed.raw.high.begin(), zoomed.raw.high.end(), 1e4);
+    QVERIFY(spike != zoomed.raw.high.end());
+    QCOMPARE(zoomed.raw.x[static_cast<std::size_t>(spike - zoomed.raw.high.begin())], double(spikeStep));
+    auto cache = runlens::Cache::openExisting(path);
+    QVERIFY(cache.ok());
+    runlens::CacheReader reader(*cache);
+    auto points = reader.series(zoomed.runId, "train/loss");
+    QVERIFY(points.ok());
+    std::vector<double> values;
+    for (const auto& p : *points)
+        values.push_back(p.value);
+    const auto ema = runlens::analysis::emaSmooth(values, 0.95);
+    QCOMPARE(zoomed.smooth.low.front(), ema[static_cast<std::size_t>(spikeStep - 300)]);
+    // Panning a little stays inside the points already read.
+    QVERIFY(redrawAfter(view, [&] { view.setXRange(spikeStep - 250, spikeStep + 350); }));
+    QCOMPARE(sceneOf(view, QStringLiteral("train/loss")).runs.front().raw.size(), std::size_t{601});
+}
+
+void TestCurveView::denseOverlayDrawsEveryRun() {
+    // 200 flat runs, each at its own height, plus a one-column spike in the middle one: enough curves for the
+    // parallel raster path. Each run's colour must sit on its row, and the spike must reach the top.
+    auto scene = std::make_shared<ChartScene>();
+    scene->key = QStringLiteral("dense");
+    scene->x0 = 0;
+    scene->x1 = 1000;
+    scene->y0 = -1;
+    scene->y1 = 201;
+    scene->columns = 800;
+    for (int r = 0; r < 200; ++r) {
+        runlens::ui::curves::SceneRun run;
+        run.runId = r;
+        run.name = QStringLiteral("r%1").arg(r);
+        run.colour = QColor::fromHsv((r * 7) % 360, 255, 200);
+        for (int c = 0; c < 800; ++c) {
+            run.raw.index.push_back(c);
+            run.raw.x.push_back((c + 0.5) * 1000.0 / 800);
+            run.raw.low.push_back(r);
+            run.raw.high.push_back(r == 100 && c == 400 ? 200.0 : r);
+        }
+        scene->runs.push_back(std::move(run));
+    }
+    const runlens::ui::curves::CurveFigure figure(scene, false);
+    QImage image(900, 600, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        figure.paint(painter, QRectF(0, 0, 900, 600), runlens::ui::FigureStyle::forPrint());
+    }
+    const QRectF plot = figure.plotRect(QRectF(0, 0, 900, 600), runlens::ui::FigureStyle::forPrint());
+    for (int r = 0; r < 200; r += 13) {
+        const int y = static_cast<int>(std::floor(figure.yToPixel(r, plot)));
+        for (double fraction : {0.1, 0.5, 0.9}) {
+            const int x = static_cast<int>(plot.left() + plot.width() * fraction);
+            QCOMPARE(image.pixelColor(x, y).rgb(), scene->runs[static_cast<std::size_t>(r)].colour.rgb());
+        }
+    }
+    // The spike column is coloured from run 100's row up to the top of the range.
+    const int spikeX = static_cast<int>(std::floor(figure.xToPixel(scene->runs[100].raw.x[400], plot)));
+    int spikePixels = 0;
+    for (int y = static_cast<int>(figure.yToPixel(199, plot)); y < static_cast<int>(figure.yToPixel(102, plot)); ++y)
+        spikePixels += image.pixelColor(spikeX, y).rgb() == scene->runs[100].colour.rgb() ? 1 : 0;
+    QVERIFY2(spikePixels > 50, qPrintable(QString::number(spikePixels)));
+}
+
+void TestCurveView::importedNamesStayPlainText() {
+    CurveView view;
+    view.setRuns({CurveRun{7, QStringLiteral("<b>run</b> & co"), {QStringLiteral("<i>loss</i>")}, {}}});
+    auto* legend = view.findChild<QListWidget*>(QStringLiteral("curveLegend"));
+    auto* keys = view.findChild<QListWidget*>(QStringLiteral("curveKeyList"));
+    QCOMPARE(legend->item(0)->text(), QStringLiteral("<b>run</b> & co"));
+    QCOMPARE(legend->item(0)->toolTip(), QStringLiteral("<p>&lt;b&gt;run&lt;/b&gt; &amp; co</p>"));
+    QCOMPARE(keys->item(0)->text(), QStringLiteral("<i>loss</i>"));
+    QCOMPARE(keys->item(0)->toolTip(), QStringLiteral("<p>&lt;i&gt;loss&lt;/i&gt;</p>"));
+    // Without a workspace the view says what to do instead of showing empty charts.
+    QVERIFY(view.charts().empty());
 }
 
 QTEST_MAIN(TestCurveView)

@@ -55,7 +55,9 @@ CurveChart::CurveChart(QString key, QWidget* parent) : QWidget(parent), m_key(st
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setToolTip(tr("Drag to zoom, wheel to zoom the steps, double-click to reset; right-click to export"));
+    // No tooltip: it would cover the hover read-out. The hint goes to the status bar and screen readers.
+    setStatusTip(tr("Drag to zoom, wheel to zoom the steps, double-click to reset; right-click to export"));
+    setAccessibleDescription(statusTip());
     setAccessibleName(tr("Chart of %1").arg(m_key));
 
     m_menu = new QMenu(this);
@@ -81,7 +83,7 @@ CurveChart::CurveChart(QString key, QWidget* parent) : QWidget(parent), m_key(st
 
 void CurveChart::setScene(std::shared_ptr<const ChartScene> scene) {
     m_figure = scene ? std::make_shared<CurveFigure>(std::move(scene), false) : nullptr;
-    m_cache = QPixmap();
+    m_cache = QImage();
     update();
 }
 
@@ -112,7 +114,7 @@ void CurveChart::setFocusedChart(bool focused) {
 
 void CurveChart::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    m_cache = QPixmap();
+    m_cache = QImage();
     const QSize button = m_menuButton->sizeHint();
     m_menuButton->setGeometry(width() - button.width() - 2, 2, button.width(), button.height());
 }
@@ -120,14 +122,14 @@ void CurveChart::resizeEvent(QResizeEvent* event) {
 void CurveChart::changeEvent(QEvent* event) {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
-        m_cache = QPixmap();  // follow the system switching between light and dark
+        m_cache = QImage();  // follow the system switching between light and dark
 }
 
 void CurveChart::paintEvent(QPaintEvent*) {
     const FigureStyle style = FigureStyle::forScreen(palette());
     const qreal ratio = devicePixelRatioF();
     if (m_cache.isNull() || m_cache.size() != size() * ratio) {
-        m_cache = QPixmap(size() * ratio);
+        m_cache = QImage(size() * ratio, QImage::Format_ARGB32_Premultiplied);
         m_cache.setDevicePixelRatio(ratio);
         m_cache.fill(style.background);
         QPainter painter(&m_cache);
@@ -141,7 +143,7 @@ void CurveChart::paintEvent(QPaintEvent*) {
         }
     }
     QPainter painter(this);
-    painter.drawPixmap(0, 0, m_cache);
+    painter.drawImage(0, 0, m_cache);
     if (!m_figure)
         return;
     const QRectF plot = plotArea();
@@ -186,6 +188,8 @@ void CurveChart::paintEvent(QPaintEvent*) {
     box.moveTopLeft(QPointF(m_hover->x() + 14, plot.top() + 6));
     if (box.right() > plot.right())
         box.moveRight(m_hover->x() - 14);
+    if (box.left() < 2)  // too wide for either side: keep it inside the chart
+        box.moveLeft(2);
     QColor background = style.background;
     background.setAlphaF(0.92f);
     painter.setPen(QPen(style.axis, 1));

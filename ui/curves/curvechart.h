@@ -3,7 +3,7 @@
 
 #include "curves/curvefigure.h"
 
-#include <QPixmap>
+#include <QImage>
 #include <QWidget>
 
 #include <memory>
@@ -14,7 +14,7 @@ class QMenu;
 
 namespace runlens::ui::curves {
 
-// One chart of the grid: paints its CurveFigure (cached as a pixmap, so hovering never repaints curves), and turns
+// One chart of the grid: paints its CurveFigure (cached as an image, so hovering never repaints curves), and turns
 // the mouse into requests the grid applies to every chart: rubber-band and wheel zoom, double-click reset.
 // Hovering shows a crosshair with each run's value at that x.
 class CurveChart : public QWidget {
@@ -66,7 +66,7 @@ private:
 
     QString m_key;
     std::shared_ptr<const CurveFigure> m_figure;
-    QPixmap m_cache;
+    QImage m_cache;  // an image, so dense curves take the figure's direct raster path
     std::optional<QPointF> m_hover;
     std::optional<QPointF> m_pressAt;
     std::optional<QPointF> m_dragTo;

@@ -4,6 +4,10 @@
 #include "analysis/smoothing.h"
 #include "cache/cachereader.h"
 
+#include <QThread>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentMap>
+
 #include <algorithm>
 #include <cmath>
 
@@ -24,7 +28,7 @@ class StepToX {
 public:
     StepToX(const Track& track, XMode mode) : m_track(track), m_mode(mode) {
         if (mode == XMode::relativeTime && track.hasTime())
-            m_originMs = track.timeMs.front();
+            m_originMs = track.originMs;
     }
 
     double operator()(double step) {
@@ -81,6 +85,15 @@ void padRange(double& low, double& high, bool logScale) {
 
 }  // namespace
 
+QThreadPool* curveWorkers() {
+    static QThreadPool* const pool = [] {
+        auto* workers = new QThreadPool;  // lives as long as the process; its threads end with it
+        workers->setMaxThreadCount(std::clamp(QThread::idealThreadCount(), 1, 8));
+        return workers;
+    }();
+    return pool;
+}
+
 std::optional<double> logY(double y) {
     if (!(y > 0) || !std::isfinite(y))
         return std::nullopt;
@@ -94,7 +107,7 @@ std::pair<double, double> Track::extent(XMode mode) const {
     case XMode::relativeTime:
         if (!hasTime())
             return {0, 0};
-        return {(earliestMs - timeMs.front()) / 1000.0, (latestMs - timeMs.front()) / 1000.0};
+        return {(earliestMs - originMs) / 1000.0, (latestMs - originMs) / 1000.0};
     case XMode::wallTime:
         return {earliestMs / 1000.0, latestMs / 1000.0};
     }
@@ -131,6 +144,7 @@ Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const L
         points.begin(), points.end(), [](const auto& a, const auto& b) { return a.timestampMs < b.timestampMs; });
     track.earliestMs = earliest->timestampMs;
     track.latestMs = latest->timestampMs;
+    track.originMs = points.front().timestampMs;
 
     if (weight > 0) {
         std::vector<double> values(points.size());
@@ -162,6 +176,65 @@ Result<std::optional<Track>> loadTrack(CacheReader& reader, std::int64_t runId, 
     return std::optional<Track>(makeTrack(runId, *points, *lod, weight));
 }
 
+bool needsDetail(const Track& track, XMode mode, double x0, double x1, int columns) {
+    if (track.exact || track.raw.empty() || !(x1 > x0))
+        return false;
+    const auto [e0, e1] = track.extent(mode);
+    if (!(e1 > e0) || e1 < x0 || e0 > x1)
+        return false;
+    const double visible = std::clamp((std::min(x1, e1) - std::max(x0, e0)) / (e1 - e0), 0.0, 1.0);
+    return static_cast<double>(track.raw.front().size()) * visible < columns;
+}
+
+Track makeDetailTrack(std::int64_t runId, std::span<const MetricPoint> points, double weight, XMode mode, double x0,
+                      double x1) {
+    std::vector<double> smoothed;
+    if (weight > 0) {
+        std::vector<double> values(points.size());
+        std::transform(points.begin(), points.end(), values.begin(), [](const MetricPoint& p) { return p.value; });
+        smoothed = analysis::emaSmooth(values, weight);
+    }
+    const double origin = points.empty() ? 0 : points.front().timestampMs;
+    const auto xOf = [&](const MetricPoint& p) {
+        switch (mode) {
+        case XMode::step:
+            return static_cast<double>(p.step);
+        case XMode::relativeTime:
+            return (p.timestampMs - origin) / 1000.0;
+        case XMode::wallTime:
+            return p.timestampMs / 1000.0;
+        }
+        return 0.0;
+    };
+    // The points in range, with a neighbour on each side so the curve runs on to the plot's edges.
+    std::size_t first = points.size();
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const double x = xOf(points[i]);
+        if (x >= x0 && x <= x1) {
+            first = std::min(first, i);
+            last = std::max(last, i);
+        }
+    }
+    Track track;
+    track.runId = runId;
+    track.exact = true;
+    if (first > last)
+        return track;
+    first = first > 0 ? first - 1 : first;
+    last = std::min(last + 1, points.size() - 1);
+    const std::span<const MetricPoint> slice = points.subspan(first, last - first + 1);
+    track = makeTrack(runId, slice, {}, 0);
+    track.originMs = origin;
+    if (weight > 0) {
+        std::vector<MetricPoint> smoothSlice(slice.begin(), slice.end());
+        for (std::size_t i = 0; i < smoothSlice.size(); ++i)
+            smoothSlice[i].value = smoothed[first + i];
+        track.smooth.push_back(pointBuckets(smoothSlice));
+    }
+    return track;
+}
+
 Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, double x1, int columns) {
     Columns out;
     const auto& levels = smoothed ? track.smooth : track.raw;
@@ -186,10 +259,31 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
         begin = std::lower_bound(buckets.begin(), buckets.end(), x0,
                                  [](const LodBucket& b, double x) { return static_cast<double>(b.lastStep) < x; });
 
-    const auto n = static_cast<std::size_t>(columns);
-    std::vector<double> low(n, HUGE_VAL), high(n, -HUGE_VAL), xFirst(n, HUGE_VAL), xLast(n, -HUGE_VAL);
     const double width = (x1 - x0) / columns;
+    const auto columnOf = [&](double x) {
+        return std::min(static_cast<int>((x - x0) / width), columns - 1);
+    };
     StepToX toX(track, mode);
+
+    // Buckets come in step order, and x almost always grows with the step: accumulate one column at a time, so
+    // the work is proportional to the buckets read, not to the width.
+    const auto expected =
+        static_cast<std::size_t>(std::min<double>(columns, static_cast<double>(buckets.end() - begin)));
+    out.index.reserve(expected);
+    out.x.reserve(expected);
+    out.low.reserve(expected);
+    out.high.reserve(expected);
+    int current = -1;
+    double low = 0, high = 0, xFirst = 0, xLast = 0;
+    bool ordered = true;
+    const auto flush = [&] {
+        if (current < 0)
+            return;
+        out.index.push_back(current);
+        out.x.push_back(0.5 * (xFirst + xLast));
+        out.low.push_back(low);
+        out.high.push_back(high);
+    };
     for (auto it = begin; it != buckets.end(); ++it) {
         const double step = 0.5 * (static_cast<double>(it->firstStep) + static_cast<double>(it->lastStep));
         if (mode == XMode::step && step > x1)
@@ -197,19 +291,50 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
         const double x = toX(step);
         if (x < x0 || x > x1 || std::isnan(it->min) || std::isnan(it->max))
             continue;
-        const auto column = std::min(static_cast<std::size_t>((x - x0) / width), n - 1);
-        low[column] = std::min(low[column], it->min);
-        high[column] = std::max(high[column], it->max);
-        xFirst[column] = std::min(xFirst[column], x);
-        xLast[column] = std::max(xLast[column], x);
+        const int column = columnOf(x);
+        if (column == current) {
+            low = std::min(low, it->min);
+            high = std::max(high, it->max);
+            xFirst = std::min(xFirst, x);
+            xLast = std::max(xLast, x);
+            continue;
+        }
+        if (column < current) {
+            ordered = false;  // time went backwards (a clock reset): fall back to per-column accumulators
+            break;
+        }
+        flush();
+        current = column;
+        low = it->min;
+        high = it->max;
+        xFirst = xLast = x;
+    }
+    if (ordered) {
+        flush();
+        return out;
+    }
+
+    out = Columns();
+    const auto n = static_cast<std::size_t>(columns);
+    std::vector<double> lows(n, HUGE_VAL), highs(n, -HUGE_VAL), firsts(n, HUGE_VAL), lasts(n, -HUGE_VAL);
+    StepToX again(track, mode);
+    for (auto it = begin; it != buckets.end(); ++it) {
+        const double x = again(0.5 * (static_cast<double>(it->firstStep) + static_cast<double>(it->lastStep)));
+        if (x < x0 || x > x1 || std::isnan(it->min) || std::isnan(it->max))
+            continue;
+        const auto column = static_cast<std::size_t>(columnOf(x));
+        lows[column] = std::min(lows[column], it->min);
+        highs[column] = std::max(highs[column], it->max);
+        firsts[column] = std::min(firsts[column], x);
+        lasts[column] = std::max(lasts[column], x);
     }
     for (std::size_t c = 0; c < n; ++c) {
-        if (low[c] > high[c])
+        if (lows[c] > highs[c])
             continue;
         out.index.push_back(static_cast<int>(c));
-        out.x.push_back(0.5 * (xFirst[c] + xLast[c]));
-        out.low.push_back(low[c]);
-        out.high.push_back(high[c]);
+        out.x.push_back(0.5 * (firsts[c] + lasts[c]));
+        out.low.push_back(lows[c]);
+        out.high.push_back(highs[c]);
     }
     return out;
 }
@@ -238,7 +363,8 @@ std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const Lay
 }
 
 ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<const LayoutRun> runs,
-                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns) {
+                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns,
+                       std::span<const Track* const> details) {
     ChartScene scene;
     scene.key = key;
     scene.xMode = settings.xMode;
@@ -250,8 +376,16 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
     std::map<std::int64_t, const Track*> byRun;
     for (const Track& track : tracks)
         byRun[track.runId] = &track;
+    for (const Track* detail : details)
+        byRun[detail->runId] = detail;
 
-    std::vector<const LayoutRun*> drawn;
+    // Runs are decimated in parallel (each is independent), then kept in the order of the selection.
+    struct Job {
+        const LayoutRun* run;
+        const Track* track;
+        SceneRun result;
+    };
+    std::vector<Job> jobs;
     for (const LayoutRun& run : runs) {
         const auto found = byRun.find(run.runId);
         if (found == byRun.end())
@@ -260,27 +394,46 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
             ++scene.hiddenRuns;
             continue;
         }
-        const Track& track = *found->second;
-        SceneRun sceneRun{run.runId, run.name, run.colour, {}, {}};
-        sceneRun.raw = decimateTrack(track, false, settings.xMode, scene.x0, scene.x1, columns);
-        if (!track.smooth.empty())
-            sceneRun.smooth = decimateTrack(track, true, settings.xMode, scene.x0, scene.x1, columns);
-        if (sceneRun.raw.empty() && sceneRun.smooth.empty())
+        jobs.push_back({&run, found->second, {}});
+    }
+    const auto decimateJob = [&](Job& job) {
+        SceneRun& sceneRun = job.result;
+        sceneRun = SceneRun{job.run->runId, job.run->name, job.run->colour, {}, {}};
+        sceneRun.raw = decimateTrack(*job.track, false, settings.xMode, scene.x0, scene.x1, columns);
+        if (!job.track->smooth.empty())
+            sceneRun.smooth = decimateTrack(*job.track, true, settings.xMode, scene.x0, scene.x1, columns);
+    };
+    if (jobs.size() > 16)
+        QtConcurrent::blockingMap(curveWorkers(), jobs, decimateJob);
+    else
+        std::for_each(jobs.begin(), jobs.end(), decimateJob);
+    std::vector<const LayoutRun*> drawn;
+    for (Job& job : jobs) {
+        if (job.result.raw.empty() && job.result.smooth.empty())
             continue;
-        scene.smoothed = scene.smoothed || !sceneRun.smooth.empty();
-        scene.runs.push_back(std::move(sceneRun));
-        drawn.push_back(&run);
+        scene.smoothed = scene.smoothed || !job.result.smooth.empty();
+        scene.runs.push_back(std::move(job.result));
+        drawn.push_back(job.run);
     }
 
+    // Every value is kept only for the robust range's quantiles; otherwise the extremes suffice.
     std::vector<double> rangeValues;
+    double rangeLow = HUGE_VAL;
+    double rangeHigh = -HUGE_VAL;
     const auto addRange = [&](double v) {
         if (!std::isfinite(v))
             return;
         if (settings.logY) {
-            if (const auto l = logY(v))
-                rangeValues.push_back(*l);
-        } else {
+            const auto l = logY(v);
+            if (!l)
+                return;
+            v = *l;
+        }
+        if (settings.ignoreOutliers) {
             rangeValues.push_back(v);
+        } else {
+            rangeLow = std::min(rangeLow, v);
+            rangeHigh = std::max(rangeHigh, v);
         }
     };
 
@@ -300,8 +453,11 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
             const auto& indexes = members[value];
             std::vector<double> sum(n, 0), low(n, HUGE_VAL), high(n, -HUGE_VAL);
             std::vector<int> count(n, 0);
+            std::vector<bool> covered(n, false);  // columns between a member's first and last point
             for (std::size_t i : indexes) {
                 const Columns& shown = scene.runs[i].shown();
+                if (!shown.empty())
+                    std::fill(covered.begin() + shown.index.front(), covered.begin() + shown.index.back() + 1, true);
                 for (std::size_t k = 0; k < shown.size(); ++k) {
                     const auto c = static_cast<std::size_t>(shown.index[k]);
                     const double centre = 0.5 * (shown.low[k] + shown.high[k]);
@@ -318,9 +474,14 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
                                           : QStringLiteral("%1 = %2").arg(settings.groupParam, value);
             group.colour = drawn[indexes.front()]->colour;
             group.members = static_cast<int>(indexes.size());
+            bool gap = true;
             for (std::size_t c = 0; c < n; ++c) {
+                if (!covered[c])
+                    gap = true;
                 if (count[c] == 0)
                     continue;
+                group.startsSegment.push_back(gap);
+                gap = false;
                 group.x.push_back(scene.x0 + (static_cast<double>(c) + 0.5) * width);
                 group.mean.push_back(sum[c] / count[c]);
                 group.low.push_back(low[c]);
@@ -354,10 +515,8 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
             high = robust->second;
         }
     } else {
-        for (double v : rangeValues) {
-            low = std::min(low, v);
-            high = std::max(high, v);
-        }
+        low = rangeLow;
+        high = rangeHigh;
     }
     if (settings.logY && low <= high) {
         low = std::pow(10.0, low);

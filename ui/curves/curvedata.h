@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+class QThreadPool;
+
 namespace runlens {
 class CacheReader;
 }
@@ -39,6 +41,7 @@ struct Track {
     std::int64_t lastStep = 0;
     double earliestMs = 0;  // smallest and largest time, for the x extent on time axes
     double latestMs = 0;
+    double originMs = 0;  // the run's first point's time: zero of the relative time axis
 
     bool hasTime() const { return !timeSteps.empty(); }
     // The x extent of the track in a mode.
@@ -54,6 +57,23 @@ Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const L
 // read; otherwise the points are decoded once (for the EMA and the step-to-time samples) and dropped again.
 Result<std::optional<Track>> loadTrack(CacheReader& reader, std::int64_t runId, const std::string& key, double weight,
                                        bool needTime);
+
+// Whether the track's finest buckets are coarser than the columns in [x0, x1]: zoomed in that far, the points
+// themselves are needed (see makeDetailTrack).
+bool needsDetail(const Track& track, XMode mode, double x0, double x1, int columns);
+
+// Exact points of one run and key around a deep zoom, kept while later zooms and pans stay inside [from, to].
+struct DetailWindow {
+    XMode mode = XMode::step;
+    double from = 0;
+    double to = 0;
+    std::shared_ptr<const Track> track;
+};
+
+// An exact track of the points whose x lies in [x0, x1] (plus one point either side), from the whole series so
+// the EMA has its history and relative time its origin.
+Track makeDetailTrack(std::int64_t runId, std::span<const MetricPoint> points, double weight, XMode mode, double x0,
+                      double x1);
 
 // Per pixel column that holds data: its index, the x of its data (middle of the first and last) and min/max.
 struct Columns {
@@ -87,6 +107,7 @@ struct SceneGroup {
     std::vector<double> mean;
     std::vector<double> low;
     std::vector<double> high;
+    std::vector<bool> startsSegment;  // no member run spans the columns before this one: the line breaks here
 };
 
 struct ChartScene {
@@ -130,8 +151,14 @@ using TrackSet = std::map<QString, std::shared_ptr<const KeyTracks>>;
 // The x range shared by every chart: the union of the visible runs' extents.
 std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const LayoutRun> runs, XMode mode);
 
+// details replace the tracks of the same runs (exact points for a deep zoom).
 ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<const LayoutRun> runs,
-                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns);
+                       const LayoutSettings& settings, std::pair<double, double> xRange, int columns,
+                       std::span<const Track* const> details = {});
+
+// Threads for the leaf tasks of one redraw (runs decimated side by side, strips painted side by side). Separate
+// from the global pool, whose threads run whole loads and layouts and wait here: sharing would starve it.
+QThreadPool* curveWorkers();
 
 // y on a log axis: log10 of positive values; nullopt for the rest.
 std::optional<double> logY(double y);

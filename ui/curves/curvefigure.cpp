@@ -3,19 +3,25 @@
 
 #include <QDateTime>
 #include <QFontMetricsF>
+#include <QImage>
 #include <QPainter>
 #include <QPainterPath>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace runlens::ui::curves {
 namespace {
 
 constexpr double titleGap = 6;
 constexpr double tickLength = 4;
-constexpr int antialiasedVertexLimit = 150000;  // beyond this, dense overlays paint without antialiasing
+constexpr int denseVertexCount = 150000;      // beyond this, overlays paint with thin pens and no antialiasing
+constexpr std::size_t denseCurveCount = 120;  // each stroked, antialiased curve costs ~0.1 ms however short
+constexpr double zigzagTravel = 8;            // a curve going up and down more than this many plot heights is noise
 
 // 1, 2 or 5 times a power of ten, near range / count.
 double niceStep(double range, int count) {
@@ -69,7 +75,113 @@ QPointF clampedPoint(double x, double y) {
     return {std::clamp(x, -1e5, 1e5), std::clamp(y, -1e5, 1e5)};
 }
 
+// Draws one-pixel polylines into a 32-bit premultiplied image without a painter: each segment becomes one vertical
+// run of pixels per pixel column it crosses. Curves decimated to pixel columns have a vertex in nearly every
+// column, so the work is a few pixel blends per vertex. The runs go to a column-major layer first (a vertical run
+// is then contiguous memory), which is composed over the image once at the end.
+class SpanRaster {
+public:
+    SpanRaster(QImage& image, const QRect& clip) : m_image(image), m_clip(clip.intersected(image.rect())) {
+        if (m_clip.isEmpty())
+            return;
+        m_layer.assign(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()), 0U);
+    }
+    SpanRaster(const SpanRaster&) = delete;
+    SpanRaster& operator=(const SpanRaster&) = delete;
+    ~SpanRaster() { flush(); }
+
+    void setColour(const QColor& colour) {
+        m_keep = 255 - static_cast<quint32>(colour.alpha());
+        m_source = qPremultiply(colour.rgba());
+    }
+
+    void polyline(const std::vector<QPointF>& points) {
+        if (m_layer.empty())
+            return;
+        m_dirty = true;
+        if (points.size() == 1)
+            span(static_cast<int>(std::floor(points[0].x())), points[0].y(), points[0].y());
+        for (std::size_t i = 1; i < points.size(); ++i)
+            segment(points[i - 1], points[i]);
+    }
+
+    // Composes what was drawn over the image (source over destination, both premultiplied) and clears the layer,
+    // so that curves the painter draws next land on top of these.
+    void flush() {
+        if (!m_dirty)
+            return;
+        m_dirty = false;
+        const int height = m_clip.height();
+        for (int y = 0; y < height; ++y) {
+            auto* row = reinterpret_cast<quint32*>(m_image.scanLine(m_clip.top() + y)) + m_clip.left();
+            const quint32* layer = m_layer.data() + y;
+            for (int x = 0; x < m_clip.width(); ++x, layer += height) {
+                const quint32 over = *layer;
+                if (over != 0)
+                    row[x] = over + scaled(row[x], 255 - (over >> 24));
+            }
+        }
+        std::fill(m_layer.begin(), m_layer.end(), 0U);
+    }
+
+private:
+    void segment(QPointF a, QPointF b) {
+        if (a.x() > b.x())
+            std::swap(a, b);
+        const int first = std::max(static_cast<int>(std::floor(a.x())), m_clip.left());
+        const int last = std::min(static_cast<int>(std::floor(b.x())), m_clip.right());
+        if (b.x() - a.x() < 1e-9) {
+            span(first, a.y(), b.y());
+            return;
+        }
+        const double slope = (b.y() - a.y()) / (b.x() - a.x());
+        for (int px = first; px <= last; ++px) {
+            const double from = std::max(a.x(), static_cast<double>(px));
+            const double to = std::min(b.x(), static_cast<double>(px + 1));
+            span(px, a.y() + (from - a.x()) * slope, a.y() + (to - a.x()) * slope);
+        }
+    }
+
+    void span(int x, double ya, double yb) {
+        if (x < m_clip.left() || x > m_clip.right())
+            return;
+        const int top = std::max(static_cast<int>(std::floor(std::min(ya, yb))), m_clip.top());
+        const int bottom = std::min(static_cast<int>(std::floor(std::max(ya, yb))), m_clip.bottom());
+        if (top > bottom)
+            return;
+        quint32* pixel =
+            m_layer.data() + static_cast<std::size_t>(x - m_clip.left()) * m_clip.height() + (top - m_clip.top());
+        quint32* const end = pixel + (bottom - top + 1);
+        if (m_keep == 0) {
+            std::fill(pixel, end, m_source);
+            return;
+        }
+        for (; pixel != end; ++pixel)
+            *pixel = m_source + scaled(*pixel, m_keep);
+    }
+
+    // Every channel of a premultiplied pixel times factor / 255, two channels per multiplication.
+    static quint32 scaled(quint32 pixel, quint32 factor) {
+        quint32 redBlue = (pixel & 0x00ff00ffU) * factor;
+        redBlue = ((redBlue + ((redBlue >> 8) & 0x00ff00ffU) + 0x00800080U) >> 8) & 0x00ff00ffU;
+        quint32 alphaGreen = ((pixel >> 8) & 0x00ff00ffU) * factor;
+        alphaGreen = (alphaGreen + ((alphaGreen >> 8) & 0x00ff00ffU) + 0x00800080U) & 0xff00ff00U;
+        return alphaGreen | redBlue;
+    }
+
+    QImage& m_image;
+    QRect m_clip;
+    std::vector<quint32> m_layer;  // column-major, m_clip.height() pixels per column
+    quint32 m_keep = 0;            // 255 - alpha of the current colour
+    quint32 m_source = 0;
+    bool m_dirty = false;
+};
+
 }  // namespace
+
+int yTickCount(double plotHeight) {
+    return std::max(2, static_cast<int>(plotHeight / 45));
+}
 
 QString valueText(double value) {
     if (std::isnan(value))
@@ -169,14 +281,15 @@ double CurveFigure::legendWidth(const FigureStyle& style) const {
 QRectF CurveFigure::plotRect(const QRectF& area, const FigureStyle& style) const {
     const QFontMetricsF body(style.font);
     const QFontMetricsF title(style.titleFont);
-    const Ticks y = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, 5);
+    const double top = area.top() + title.height() + titleGap + 4;
+    const double bottom = area.bottom() - 2 * body.height() - tickLength - 6;
+    // The same ticks paint() draws, so the widest label fits.
+    const Ticks y = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, yTickCount(bottom - top));
     double labelWidth = body.horizontalAdvance(QStringLiteral("0.000"));
     for (const QString& label : y.labels)
         labelWidth = std::max(labelWidth, body.horizontalAdvance(label));
     const double left = area.left() + labelWidth + tickLength + 8;
-    const double top = area.top() + title.height() + titleGap + 4;
     const double right = area.right() - 12 - legendWidth(style);
-    const double bottom = area.bottom() - 2 * body.height() - tickLength - 6;
     return QRectF(QPointF(left, top), QPointF(std::max(left + 10, right), std::max(top + 10, bottom)));
 }
 
@@ -233,13 +346,14 @@ void CurveFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle
     painter.setFont(style.titleFont);
     painter.setPen(style.text);
     const QRectF titleBox(area.left() + 8, area.top() + 2, area.width() - 16, QFontMetricsF(style.titleFont).height());
+    const QString title = m_scene->logY ? QStringLiteral("%1  (log y)").arg(m_scene->key) : m_scene->key;
     painter.drawText(titleBox, Qt::AlignLeft | Qt::AlignVCenter,
-                     QFontMetricsF(style.titleFont).elidedText(m_scene->key, Qt::ElideMiddle, titleBox.width()));
+                     QFontMetricsF(style.titleFont).elidedText(title, Qt::ElideMiddle, titleBox.width()));
 
     // Grid and tick labels.
     painter.setFont(style.font);
     const int xCount = std::max(2, static_cast<int>(plot.width() / 110));
-    const int yCount = std::max(2, static_cast<int>(plot.height() / 45));
+    const int yCount = yTickCount(plot.height());
     const Ticks xt = xTicks(m_scene->xMode, m_scene->x0, m_scene->x1, xCount);
     const Ticks yt = yTicks(m_scene->logY, m_scene->y0, m_scene->y1, yCount);
     painter.setPen(QPen(style.grid, 1));
@@ -270,9 +384,6 @@ void CurveFigure::paint(QPainter& painter, const QRectF& area, const FigureStyle
     const QString xTitle = xt.title;
     painter.drawText(QRectF(plot.left(), plot.bottom() + tickLength + body.height() + 2, plot.width(), body.height()),
                      Qt::AlignHCenter | Qt::AlignVCenter, xTitle);
-    if (m_scene->logY)
-        painter.drawText(QRectF(plot.right() - 60, plot.top() - body.height() - 2, 60, body.height()),
-                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("log y"));
 
     if (!m_scene->hasData()) {
         painter.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap,
@@ -297,8 +408,45 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
     std::size_t vertices = 0;
     for (const auto& run : s.runs)
         vertices += 2 * (run.raw.size() + run.smooth.size());
-    const bool antialias = vertices <= static_cast<std::size_t>(antialiasedVertexLimit);
-    painter.setRenderHint(QPainter::Antialiasing, antialias);
+    // Dense overlays: thin cosmetic pens take the raster engine's direct line drawing instead of stroking each
+    // polyline into a polygon, which is what makes a thousand curves cheap.
+    const std::size_t curves = s.runs.size() * (s.smoothed ? 2 : 1);
+    const bool dense = vertices > static_cast<std::size_t>(denseVertexCount) || curves > denseCurveCount;
+    painter.setRenderHint(QPainter::Antialiasing, !dense);
+    const auto pen = [&](const QColor& colour, double width) {
+        QPen p(colour, dense ? 1.0 : width);
+        p.setCosmetic(dense || width <= 1.0);
+        p.setJoinStyle(Qt::BevelJoin);
+        return p;
+    };
+
+    // Dense or zigzagging curves on a raster image at a plain scale (the screen, PNG exports) skip the painter:
+    // antialiasing adds nothing to them, and stroking a polyline that crosses itself a thousand times is slow.
+    std::optional<SpanRaster> raster;
+    QImage* image = nullptr;
+    const QTransform toDevice = painter.deviceTransform();
+    const QRect deviceClip = toDevice.mapRect(plot).toAlignedRect();
+    if (painter.device() && painter.device()->devType() == QInternal::Image && toDevice.type() <= QTransform::TxScale) {
+        image = static_cast<QImage*>(painter.device());
+        if (image->format() == QImage::Format_ARGB32_Premultiplied)
+            raster.emplace(*image, deviceClip);
+        else
+            image = nullptr;
+    }
+
+    // Data to pixels as scale and offset (log10 first on a log axis), computed once per chart, not per vertex.
+    const double xScale = plot.width() / (s.x1 - s.x0);
+    const double xOffset = plot.left() - s.x0 * xScale;
+    const double yBottom = s.logY ? std::log10(s.y0) : s.y0;
+    const double yTop = s.logY ? std::log10(s.y1) : s.y1;
+    const double yScale = -plot.height() / (yTop - yBottom);
+    const double yOffset = plot.bottom() - yBottom * yScale;
+    const double belowAxis = plot.bottom() + 4;
+    const auto yPixel = [&](double y) {
+        if (s.logY)
+            return y > 0 ? std::log10(y) * yScale + yOffset : belowAxis;
+        return y * yScale + yOffset;
+    };
 
     std::vector<QPointF> line;
     // A column as a vertical stroke from its min to its max, joined to the next: every spike stays visible.
@@ -306,11 +454,23 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         line.clear();
         line.reserve(c.size() * 2);
         for (std::size_t k = 0; k < c.size(); ++k) {
-            const double px = xToPixel(c.x[k], plot);
-            line.push_back(clampedPoint(px, yToPixel(c.low[k], plot)));
+            const double px = c.x[k] * xScale + xOffset;
+            line.push_back(clampedPoint(px, yPixel(c.low[k])));
             if (c.high[k] != c.low[k])
-                line.push_back(clampedPoint(px, yToPixel(c.high[k], plot)));
+                line.push_back(clampedPoint(px, yPixel(c.high[k])));
         }
+        double travel = 0;
+        for (std::size_t k = 1; k < line.size(); ++k)
+            travel += std::abs(line[k].y() - line[k - 1].y());
+        if (raster && (dense || travel > zigzagTravel * plot.height())) {
+            for (QPointF& point : line)
+                point = toDevice.map(point);
+            raster->setColour(painter.pen().color());
+            raster->polyline(line);
+            return;
+        }
+        if (raster)
+            raster->flush();  // keep the drawing order
         if (line.size() == 1)
             line.push_back(line.front() + QPointF(0.5, 0));  // a single point still shows as a dot
         painter.drawPolyline(line.data(), static_cast<int>(line.size()));
@@ -320,35 +480,98 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         for (const SceneGroup& g : s.groups) {
             QColor fill = g.colour;
             fill.setAlphaF(0.2f);
-            QPolygonF band;
-            for (std::size_t k = 0; k < g.x.size(); ++k)
-                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.high[k], plot));
-            for (std::size_t k = g.x.size(); k-- > 0;)
-                band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.low[k], plot));
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(fill);
-            painter.drawPolygon(band);
-            painter.setBrush(Qt::NoBrush);
-            painter.setPen(QPen(g.colour, 2.0));
-            line.clear();
-            for (std::size_t k = 0; k < g.x.size(); ++k)
-                line.push_back(clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.mean[k], plot)));
-            painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+            // One band and one mean line per stretch of columns some member run spans.
+            for (std::size_t begin = 0; begin < g.x.size();) {
+                std::size_t end = begin + 1;
+                while (end < g.x.size() && !g.startsSegment[end])
+                    ++end;
+                QPolygonF band;
+                for (std::size_t k = begin; k < end; ++k)
+                    band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.high[k], plot));
+                for (std::size_t k = end; k-- > begin;)
+                    band << clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.low[k], plot));
+                painter.setPen(Qt::NoPen);
+                painter.setBrush(fill);
+                painter.drawPolygon(band);
+                painter.setBrush(Qt::NoBrush);
+                painter.setPen(pen(g.colour, 2.0));
+                line.clear();
+                for (std::size_t k = begin; k < end; ++k)
+                    line.push_back(clampedPoint(xToPixel(g.x[k], plot), yToPixel(g.mean[k], plot)));
+                if (line.size() == 1)
+                    line.push_back(line.front() + QPointF(0.5, 0));
+                painter.drawPolyline(line.data(), static_cast<int>(line.size()));
+                begin = end;
+            }
         }
         return;
     }
-    // Raw curves first (faint when smoothed), then smoothed ones on top of all of them.
+    // Raw curves first (faint when smoothed), then smoothed ones on top of all of them. Raw envelopes of noisy
+    // series zigzag across the plot, so they always use a one-pixel pen.
+    if (raster && dense) {
+        // Many curves: vertical strips of the plot are drawn in parallel, each strip every curve in order, so the
+        // result is the same as one pass; the strips are disjoint memory.
+        std::vector<std::pair<const Columns*, QColor>> order;
+        for (const SceneRun& run : s.runs) {
+            QColor colour = run.colour;
+            if (!run.smooth.empty())
+                colour.setAlphaF(0.28f);
+            order.emplace_back(&run.raw, colour);
+        }
+        for (const SceneRun& run : s.runs)
+            if (!run.smooth.empty())
+                order.emplace_back(&run.smooth, run.colour);
+        raster.reset();
+        const QRect clip = deviceClip.intersected(image->rect());
+        const int count = std::clamp(QThread::idealThreadCount(), 1, 8);
+        std::vector<QRect> strips;
+        for (int i = 0; i < count; ++i) {
+            const int left = clip.left() + clip.width() * i / count;
+            const int right = clip.left() + clip.width() * (i + 1) / count - 1;
+            if (right >= left)
+                strips.emplace_back(QPoint(left, clip.top()), QPoint(right, clip.bottom()));
+        }
+        const double deviceXScale = xScale * toDevice.m11();
+        const double deviceXOffset = xOffset * toDevice.m11() + toDevice.dx();
+        QtConcurrent::blockingMap(curveWorkers(), strips, [&](const QRect& strip) {
+            SpanRaster part(*image, strip);
+            std::vector<QPointF> points;
+            // One column of data beyond each side keeps the segments crossing the strip's edges.
+            const double dataLeft = (strip.left() - 1 - deviceXOffset) / deviceXScale;
+            const double dataRight = (strip.right() + 2 - deviceXOffset) / deviceXScale;
+            for (const auto& [columns, colour] : order) {
+                const Columns& c = *columns;
+                auto first = std::lower_bound(c.x.begin(), c.x.end(), dataLeft);
+                if (first != c.x.begin())
+                    --first;
+                auto last = std::upper_bound(first, c.x.end(), dataRight);
+                if (last != c.x.end())
+                    ++last;
+                points.clear();
+                for (auto k = static_cast<std::size_t>(first - c.x.begin());
+                     k < static_cast<std::size_t>(last - c.x.begin()); ++k) {
+                    const double px = c.x[k] * deviceXScale + deviceXOffset;
+                    points.push_back(clampedPoint(px, yPixel(c.low[k]) * toDevice.m22() + toDevice.dy()));
+                    if (c.high[k] != c.low[k])
+                        points.push_back(clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy()));
+                }
+                part.setColour(colour);
+                part.polyline(points);
+            }
+        });
+        return;
+    }
     for (const SceneRun& run : s.runs) {
         QColor colour = run.colour;
         if (!run.smooth.empty())
             colour.setAlphaF(0.28f);
-        painter.setPen(QPen(colour, run.smooth.empty() ? 1.4 : 1.0));
+        painter.setPen(pen(colour, 1.0));
         envelope(run.raw);
     }
     for (const SceneRun& run : s.runs) {
         if (run.smooth.empty())
             continue;
-        painter.setPen(QPen(run.colour, 1.8));
+        painter.setPen(pen(run.colour, 1.8));
         envelope(run.smooth);
     }
 }

@@ -55,6 +55,9 @@ private:
     bool m_withLegend = false;
 };
 
+// How many y ticks a plot of this height gets.
+int yTickCount(double plotHeight);
+
 // Formats a y value for labels and read-outs (4 significant digits, no trailing zeros).
 QString valueText(double value);
 
