@@ -274,6 +274,10 @@ void TestDriftView::importedEvidentlyReportShowsForItsRun() {
     for (int row = 0; row < view.columnsTable()->model()->rowCount(); ++row) {
         view.columnsTable()->selectRow(row);
         QVERIFY(view.currentFigure());
+        QImage image(900, 420, QImage::Format_ARGB32);
+        QPainter painter(&image);
+        view.currentFigure()->paint(painter, QRectF(0, 0, 900, 420), ui::FigureStyle::forPrint());
+        painter.end();
         const QString csv = view.currentFigure()->csv();
         if (csv.startsWith(QStringLiteral("bin_lower")))
             ++withHistogram;

@@ -158,9 +158,12 @@ void TestValidationView::mainWindowTabShowsSelectedRuns() {
     if (m_cachePath.empty())
         QSKIP("needs the workspace of validationsOverTimeFromTheCorpus");
     MainWindow window;
+    // The runs are read on a worker thread and arrive with runsLoaded.
+    QSignalSpy loaded(&window, &MainWindow::runsLoaded);
     QVERIFY(window.openWorkspace(QString::fromStdString(m_cachePath)));
     window.resize(1400, 900);
     window.show();
+    QVERIFY(!loaded.isEmpty() || loaded.wait(10000));
     QCOMPARE(window.runTable()->model()->rowCount(), 32);
     auto* view = window.findChild<ValidationView*>();
     QVERIFY(view);

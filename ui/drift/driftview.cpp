@@ -234,9 +234,13 @@ void DriftView::setDocument(const json& document) {
         if (it != document.end() && it->is_object()) {
             if (!details.isEmpty())
                 details += QStringLiteral("   ");
-            details += tr("%1: %2 (%3 rows)")
-                           .arg(QString::fromLatin1(side), fileNameOf(document, side))
-                           .arg(it->value("rows", std::int64_t{0}));
+            // Imported reports may know neither the file nor a side's row count (null).
+            QString part = QString::fromLatin1(side);
+            if (const auto path = it->find("path"); path != it->end() && path->is_string())
+                part += QStringLiteral(": ") + fileNameOf(document, side);
+            if (const auto rows = it->find("rows"); rows != it->end() && rows->is_number_integer())
+                part += tr(" (%1 rows)").arg(rows->get<std::int64_t>());
+            details += part;
         }
     }
     const auto problems = document.find("problems");
