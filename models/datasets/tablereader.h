@@ -55,6 +55,9 @@ private:
     Status fill();
     // Parses one delimited record starting at m_pos; false when the buffer ends before the record does.
     bool parseDelimited(TableRecord& record, bool atEnd);
+    // The same for a record on one line without quotes or stray carriage returns; false leaves the state untouched.
+    bool parsePlainLine(TableRecord& record, bool atEnd);
+    void splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const;
     Result<bool> nextLine(std::string_view& line);
     void parseJsonLine(std::string_view line, TableRecord& record);
 

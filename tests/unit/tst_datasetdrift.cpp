@@ -71,6 +71,7 @@ private Q_SLOTS:
     void detectsHeaderAndDelimiter();
     void readsJsonLines();
     void recordLongerThanTheBuffer();
+    void plainRecordsSplitLikeTheGeneralPath();
     void unclosedQuoteIsReported();
     void emptyFileIsAnError();
     void sampleMergesEqualValuesExactly();
@@ -176,6 +177,45 @@ void TestDatasetDrift::recordLongerThanTheBuffer() {
     QCOMPARE(rows.size(), std::size_t{2});
     QCOMPARE(rows[0][1].size(), big.size());
     QVERIFY(rows[1][1] == std::string("short"));
+}
+
+void TestDatasetDrift::plainRecordsSplitLikeTheGeneralPath() {
+    // Plain records are split sixteen bytes at a time; quotes and stray carriage returns take the general path.
+    // Both must give the same fields and lines.
+    std::string wide;
+    std::vector<std::string> wideFields;
+    for (int i = 0; i < 37; ++i) {
+        wideFields.push_back(i % 5 == 0 ? "" : std::to_string(i * 1234567));
+        wide += (i ? "," : "") + wideFields.back();
+    }
+    const auto path = file("plain.csv", "a,b,c\n"
+                                        "1,ab\"c,\n"        // a quote inside a field is text
+                                        "2,x,y\r3,p,q\r\n"  // a lone carriage return ends a record
+                                        "4,,\r\n" +
+                                            wide + "\n" + wide + "\n5,last,row");
+    std::vector<std::int64_t> lines;
+    const auto rows = readAll(path, nullptr, &lines);
+    QCOMPARE(rows.size(), std::size_t{7});
+    QVERIFY(rows[0] == (std::vector<std::string>{"1", "ab\"c", ""}));
+    QVERIFY(rows[1] == (std::vector<std::string>{"2", "x", "y"}));
+    QVERIFY(rows[2] == (std::vector<std::string>{"3", "p", "q"}));
+    QVERIFY(rows[3] == (std::vector<std::string>{"4", "", ""}));
+    QVERIFY(rows[4] == wideFields);
+    QVERIFY(rows[5] == wideFields);
+    QVERIFY(rows[6] == (std::vector<std::string>{"5", "last", "row"}));
+    QCOMPARE(lines, (std::vector<std::int64_t>{2, 3, 4, 5, 6, 7, 8}));
+
+    // Plain records across many buffer refills, with no newline at the end of the file.
+    std::string many = "k,v\n";
+    for (int i = 0; i < 200000; ++i)
+        many += std::to_string(i) + ",value_" + std::to_string(i % 7) + (i + 1 < 200000 ? "\n" : "");
+    const auto manyRows = readAll(file("many.csv", many));
+    QCOMPARE(manyRows.size(), std::size_t{200000});
+    bool allRight = true;
+    for (std::size_t i = 0; i < manyRows.size(); ++i)
+        allRight =
+            allRight && manyRows[i] == std::vector<std::string>{std::to_string(i), "value_" + std::to_string(i % 7)};
+    QVERIFY(allRight);
 }
 
 void TestDatasetDrift::unclosedQuoteIsReported() {
