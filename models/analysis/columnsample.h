@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -110,7 +112,20 @@ public:
 private:
     struct Hash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+        // Category values are mostly short words: up to sixteen bytes are mixed with two multiplications, which is
+        // several times cheaper than the general string hash; longer values use that.
+        std::size_t operator()(std::string_view s) const {
+            if (s.size() > 16)
+                return std::hash<std::string_view>()(s);
+            std::uint64_t low = 0;
+            std::uint64_t high = 0;
+            std::memcpy(&low, s.data(), std::min<std::size_t>(s.size(), 8));
+            if (s.size() > 8)
+                std::memcpy(&high, s.data() + 8, s.size() - 8);
+            std::uint64_t h = (low ^ (s.size() * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+            h = (h ^ (h >> 31) ^ high) * 0x94D049BB133111EBull;
+            return static_cast<std::size_t>(h ^ (h >> 29));
+        }
     };
     std::size_t m_maxCategories;
     std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> m_counts;
