@@ -277,10 +277,32 @@ void NumericSample::finish() {
     m_outside.reset();
 }
 
+CategorySample::CategorySample(const CategorySample& other)
+    : m_maxCategories(other.m_maxCategories), m_counts(other.m_counts), m_count(other.m_count),
+      m_missing(other.m_missing), m_overflowed(other.m_overflowed) {}
+
+CategorySample& CategorySample::operator=(const CategorySample& other) {
+    if (this != &other) {
+        m_maxCategories = other.m_maxCategories;
+        m_counts = other.m_counts;
+        m_slots = {};
+        m_count = other.m_count;
+        m_missing = other.m_missing;
+        m_overflowed = other.m_overflowed;
+    }
+    return *this;
+}
+
 void CategorySample::add(std::string_view value) {
     ++m_count;
+    Slot& slot = m_slots[Hash()(value) % slotCount];
+    if (slot.count && slot.key == value) {
+        ++*slot.count;
+        return;
+    }
     if (auto it = m_counts.find(value); it != m_counts.end()) {
         ++it->second;
+        slot = {it->first, &it->second};
         return;
     }
     if (m_counts.size() >= m_maxCategories) {
@@ -288,7 +310,8 @@ void CategorySample::add(std::string_view value) {
         ++m_counts[std::string(otherLabel)];
         return;
     }
-    m_counts.emplace(std::string(value), 1);
+    const auto [it, inserted] = m_counts.emplace(std::string(value), 1);
+    slot = {it->first, &it->second};
 }
 
 }  // namespace runlens::analysis

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -99,6 +100,11 @@ public:
     static constexpr std::string_view otherLabel = "(other)";
 
     explicit CategorySample(std::size_t maxCategories = defaultMaxCategories) : m_maxCategories(maxCategories) {}
+    // The recent-value slots point into this sample's own map, so a copy starts with empty slots.
+    CategorySample(const CategorySample& other);
+    CategorySample& operator=(const CategorySample& other);
+    CategorySample(CategorySample&&) noexcept = default;
+    CategorySample& operator=(CategorySample&&) noexcept = default;
 
     void add(std::string_view value);
     void addMissing(std::int64_t count = 1) { m_missing += count; }
@@ -127,8 +133,17 @@ private:
             return static_cast<std::size_t>(h ^ (h >> 29));
         }
     };
+    using Counts = std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>>;
+    // Slots by the low bits of the hash, each remembering one value's map entry: a repeated value is counted
+    // without the map's bucket division and node walk. Map nodes never move, so the pointers stay valid.
+    static constexpr std::size_t slotCount = 64;
+    struct Slot {
+        std::string_view key;
+        std::int64_t* count = nullptr;
+    };
     std::size_t m_maxCategories;
-    std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> m_counts;
+    Counts m_counts;
+    std::array<Slot, slotCount> m_slots{};
     std::int64_t m_count = 0;
     std::int64_t m_missing = 0;
     bool m_overflowed = false;

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <random>
 
 using namespace runlens;
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void unclosedQuoteIsReported();
     void emptyFileIsAnError();
     void sampleMergesEqualValuesExactly();
+    void categoriesOfEveryLengthAreCountedApart();
     void sampleBoundsMemoryAndStaysClose();
     void weightedStatisticsEqualRawOnes();
     void policyPresets();
@@ -240,6 +242,35 @@ void TestDatasetDrift::emptyFileIsAnError() {
     auto result = computeDatasetDrift(path, path, DriftPolicy::defaults());
     QVERIFY(!result.ok());
     QVERIFY(result.error().toString().starts_with(path));
+}
+
+void TestDatasetDrift::categoriesOfEveryLengthAreCountedApart() {
+    // Values of 0 to 40 bytes that differ only in their last byte, interleaved so that they share the recent-value
+    // slots; each must keep its own count, also in a copy of the sample.
+    runlens::analysis::CategorySample sample;
+    std::map<std::string, std::int64_t> expected;
+    for (int round = 0; round < 3; ++round) {
+        for (std::size_t length = 0; length <= 40; ++length) {
+            for (char last : {'a', 'b', 'c'}) {
+                std::string value(length, 'x');
+                if (length > 0)
+                    value.back() = last;
+                for (int k = 0; k <= round + (last - 'a'); ++k) {
+                    sample.add(value);
+                    ++expected[value];
+                }
+            }
+        }
+    }
+    const runlens::analysis::CategorySample copy = sample;
+    for (const runlens::analysis::CategorySample* s : {&std::as_const(sample), &copy}) {
+        std::map<std::string, std::int64_t> counted(s->counts().begin(), s->counts().end());
+        QVERIFY(counted == expected);
+    }
+    runlens::analysis::CategorySample copied = sample;
+    copied.add("xa");
+    QCOMPARE(copied.counts().at("xa"), expected["xa"] + 1);
+    QCOMPARE(sample.counts().at("xa"), expected["xa"]);
 }
 
 void TestDatasetDrift::sampleMergesEqualValuesExactly() {
