@@ -295,7 +295,8 @@ CategorySample& CategorySample::operator=(const CategorySample& other) {
 
 void CategorySample::add(std::string_view value) {
     ++m_count;
-    Slot& slot = m_slots[Hash()(value) % slotCount];
+    // The top bits of a Fibonacci product pick the slot: the hash's low bits alone collide too often.
+    Slot& slot = m_slots[(Hash()(value) * 0x9E3779B97F4A7C15ull) >> 56];
     if (slot.count && slot.key == value) {
         ++*slot.count;
         return;

@@ -136,7 +136,7 @@ private:
     using Counts = std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>>;
     // Slots by the low bits of the hash, each remembering one value's map entry: a repeated value is counted
     // without the map's bucket division and node walk. Map nodes never move, so the pointers stay valid.
-    static constexpr std::size_t slotCount = 64;
+    static constexpr std::size_t slotCount = 256;  // the top eight bits of a product index them
     struct Slot {
         std::string_view key;
         std::int64_t* count = nullptr;
