@@ -100,15 +100,59 @@ public:
         m_source = qPremultiply(colour.rgba());
     }
 
+    // The pieces of one polyline in one pixel column join into one run (the line is continuous and its columns
+    // come left to right), so a translucent curve blends each of its pixels once, and overlapping pieces (the
+    // vertical min-max stroke and the segments either side of it) are filled once.
     void polyline(const std::vector<QPointF>& points) {
         if (m_layer.empty())
             return;
         m_dirty = true;
+        // The column waiting to be filled lives in locals: as members, every pixel write (unsigned int, which may
+        // alias int) sent them back to memory.
+        int column = INT_MIN;
+        int top = 0;
+        int bottom = 0;
+        const int left = m_clip.left();
+        const int right = m_clip.right();
+        const auto span = [&](int x, int ya, int yb) {
+            if (x < left || x > right)
+                return;
+            const int low = std::min(ya, yb);
+            const int high = std::max(ya, yb);
+            if (x == column) {
+                top = std::min(top, low);
+                bottom = std::max(bottom, high);
+                return;
+            }
+            fill(column, top, bottom);
+            column = x;
+            top = low;
+            bottom = high;
+        };
         if (points.size() == 1)
             span(floorToInt(points[0].x()), floorToInt(points[0].y()), floorToInt(points[0].y()));
-        for (std::size_t i = 1; i < points.size(); ++i)
-            segment(points[i - 1], points[i]);
-        fillPending();
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            QPointF a = points[i - 1];
+            QPointF b = points[i];
+            if (a.x() > b.x())
+                std::swap(a, b);
+            const int firstColumn = floorToInt(a.x());
+            if (b.x() - a.x() < 1e-9) {
+                span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
+                continue;
+            }
+            const int first = std::max(firstColumn, left);
+            const int last = std::min(floorToInt(b.x()), right);
+            const double slope = (b.y() - a.y()) / (b.x() - a.x());
+            // y where the segment enters each pixel column; the exit of one column is the entry of the next.
+            int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
+            for (int px = first; px <= last; ++px) {
+                const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
+                span(px, entry, exit);
+                entry = exit;
+            }
+        }
+        fill(column, top, bottom);
     }
 
     // Composes what was drawn over the image (source over destination, both premultiplied) and clears the layer,
@@ -138,52 +182,12 @@ private:
         return truncated - (v < truncated ? 1 : 0);
     }
 
-    void segment(QPointF a, QPointF b) {
-        if (a.x() > b.x())
-            std::swap(a, b);
-        const int firstColumn = floorToInt(a.x());
-        if (b.x() - a.x() < 1e-9) {
-            span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
+    // Fills rows top..bottom of pixel column x (no column: INT_MIN) with the current colour.
+    void fill(int x, int top, int bottom) {
+        if (x == INT_MIN)
             return;
-        }
-        const int first = std::max(firstColumn, m_clip.left());
-        const int last = std::min(floorToInt(b.x()), m_clip.right());
-        const double slope = (b.y() - a.y()) / (b.x() - a.x());
-        // y where the segment enters each pixel column; the exit of one column is the entry of the next.
-        int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
-        for (int px = first; px <= last; ++px) {
-            const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
-            span(px, entry, exit);
-            entry = exit;
-        }
-    }
-
-    // The pieces of one polyline in one pixel column join into one run (the line is continuous and its columns
-    // come left to right), so a translucent curve blends each of its pixels once, and overlapping pieces (the
-    // vertical min-max stroke and the segments either side of it) are filled once.
-    void span(int x, int ya, int yb) {
-        if (x < m_clip.left() || x > m_clip.right())
-            return;
-        const int top = std::min(ya, yb);
-        const int bottom = std::max(ya, yb);
-        if (x == m_pendingColumn) {
-            m_pendingTop = std::min(m_pendingTop, top);
-            m_pendingBottom = std::max(m_pendingBottom, bottom);
-            return;
-        }
-        fillPending();
-        m_pendingColumn = x;
-        m_pendingTop = top;
-        m_pendingBottom = bottom;
-    }
-
-    void fillPending() {
-        if (m_pendingColumn == INT_MIN)
-            return;
-        const int x = m_pendingColumn;
-        m_pendingColumn = INT_MIN;
-        const int top = std::max(m_pendingTop, m_clip.top());
-        const int bottom = std::min(m_pendingBottom, m_clip.bottom());
+        top = std::max(top, m_clip.top());
+        bottom = std::min(bottom, m_clip.bottom());
         if (top > bottom)
             return;
         quint32* pixel =
@@ -232,9 +236,6 @@ private:
     quint32 m_keep = 0;            // 255 - alpha of the current colour
     quint32 m_source = 0;
     bool m_dirty = false;
-    int m_pendingColumn = INT_MIN;  // the column whose run of the current polyline is not filled yet
-    int m_pendingTop = 0;
-    int m_pendingBottom = 0;
 };
 
 }  // namespace
