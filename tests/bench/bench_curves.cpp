@@ -168,6 +168,8 @@ int main(int argc, char** argv) {
             pipelineCpu.push_back(processCpuMs() - cpuStart);
             lastScene = scene;
         }
+        // The last redraw, to look at: what was timed must still show every run.
+        image.save(QDir(work).filePath(QStringLiteral("curves-%1x%2.png").arg(c.runs).arg(c.points)));
 
         // The real view: a zoom request until the chart has repainted with the new curves.
         std::vector<double> view;

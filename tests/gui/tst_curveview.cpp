@@ -96,6 +96,7 @@ private Q_SLOTS:
     void exportsEveryFormat();
     void singleStepSpikeInOneMillionPointsSurvives();
     void denseOverlayDrawsEveryRun();
+    void denseTranslucentCurveBlendsEachPixelOnce();
     void importedNamesStayPlainText();
 
 private:
@@ -504,6 +505,83 @@ void TestCurveView::denseOverlayDrawsEveryRun() {
     for (int y = static_cast<int>(figure.yToPixel(199, plot)); y < static_cast<int>(figure.yToPixel(102, plot)); ++y)
         spikePixels += image.pixelColor(spikeX, y).rgb() == scene->runs[100].colour.rgb() ? 1 : 0;
     QVERIFY2(spikePixels > 50, qPrintable(QString::number(spikePixels)));
+}
+
+void TestCurveView::denseTranslucentCurveBlendsEachPixelOnce() {
+    // A smoothed overlay of 100 flat runs (raw faint, smoothed opaque, enough curves for the raster path) plus one
+    // run whose raw envelope zigzags, so its vertical min-max strokes and the segments between them overlap.
+    // Every pixel the faint zigzag covers must be the colour under it blended with the run's colour exactly once.
+    const auto sceneWith = [](bool zigzag) {
+        auto scene = std::make_shared<ChartScene>();
+        scene->key = QStringLiteral("blend");
+        scene->smoothed = true;
+        scene->x0 = 0;
+        scene->x1 = 800;
+        scene->y0 = 0;
+        scene->y1 = 200;
+        scene->columns = 800;
+        for (int r = 0; r < 101; ++r) {
+            runlens::ui::curves::SceneRun run;
+            run.runId = r;
+            run.name = QStringLiteral("r%1").arg(r);
+            run.colour = QColor::fromHsv((r * 7) % 360, 255, 200);
+            for (int c = 0; c < 800; ++c) {
+                const bool zig = r == 100;
+                if (zig && !zigzag)
+                    break;
+                const double low = zig ? 10.0 + (c % 2) * 40.0 : 150.0 + r * 0.4;
+                for (auto* columns : {&run.raw, &run.smooth}) {
+                    columns->index.push_back(c);
+                    columns->x.push_back(c + 0.5);
+                    columns->low.push_back(columns == &run.raw ? low : (zig ? 120.0 : low));
+                    columns->high.push_back(columns == &run.raw && zig ? low + 20.0 : columns->low.back());
+                }
+            }
+            if (!run.raw.empty())
+                scene->runs.push_back(std::move(run));
+        }
+        return scene;
+    };
+    const auto render = [](const std::shared_ptr<ChartScene>& scene) {
+        const runlens::ui::curves::CurveFigure figure(scene, false);
+        QImage image(900, 600, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        figure.paint(painter, QRectF(0, 0, 900, 600), runlens::ui::FigureStyle::forPrint());
+        return image;
+    };
+    const auto scene = sceneWith(true);
+    const QImage under = render(sceneWith(false));
+    const QImage over = render(scene);
+    const runlens::ui::curves::CurveFigure figure(scene, false);
+    const QRectF plot = figure.plotRect(QRectF(0, 0, 900, 600), runlens::ui::FigureStyle::forPrint());
+    const QColor colour = scene->runs.back().colour;
+    constexpr double alpha = 0.28;
+    int covered = 0;
+    const int left = static_cast<int>(plot.left() + plot.width() * 0.2);
+    const int right = static_cast<int>(plot.left() + plot.width() * 0.8);
+    const int top = static_cast<int>(figure.yToPixel(75, plot));
+    const int bottom = static_cast<int>(figure.yToPixel(5, plot));
+    for (int x = left; x < right; ++x) {
+        for (int y = top; y <= bottom; ++y) {
+            const QColor before = under.pixelColor(x, y);
+            const QColor after = over.pixelColor(x, y);
+            if (before == after)
+                continue;
+            ++covered;
+            const auto expected = [&](int below, int source) {
+                return below * (1 - alpha) + source * alpha;
+            };
+            const bool once = std::abs(after.red() - expected(before.red(), colour.red())) <= 1.5 &&
+                              std::abs(after.green() - expected(before.green(), colour.green())) <= 1.5 &&
+                              std::abs(after.blue() - expected(before.blue(), colour.blue())) <= 1.5;
+            QVERIFY2(
+                once,
+                qPrintable(QStringLiteral("pixel %1,%2 is %3 over %4").arg(x).arg(y).arg(after.name(), before.name())));
+        }
+    }
+    // Every column of the zigzag is drawn from its min to its max: at least 20 units of 200 per pixel column.
+    QVERIFY2(covered > (right - left) * plot.height() * 0.09, qPrintable(QString::number(covered)));
 }
 
 void TestCurveView::importedNamesStayPlainText() {

@@ -384,6 +384,8 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
         const LayoutRun* run;
         const Track* track;
         SceneRun result;
+        double low = HUGE_VAL;  // the run's finite extremes on the y axis (log10 on a log axis)
+        double high = -HUGE_VAL;
     };
     std::vector<Job> jobs;
     for (const LayoutRun& run : runs) {
@@ -396,30 +398,53 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
         }
         jobs.push_back({&run, found->second, {}});
     }
+    // The plain min/max y range is gathered per run inside the parallel jobs: one serial pass over every column
+    // of a thousand runs cost about as much as decimating them.
+    const bool rangePerRun = settings.groupParam.isEmpty() && !settings.ignoreOutliers;
     const auto decimateJob = [&](Job& job) {
         SceneRun& sceneRun = job.result;
         sceneRun = SceneRun{job.run->runId, job.run->name, job.run->colour, {}, {}};
         sceneRun.raw = decimateTrack(*job.track, false, settings.xMode, scene.x0, scene.x1, columns);
         if (!job.track->smooth.empty())
             sceneRun.smooth = decimateTrack(*job.track, true, settings.xMode, scene.x0, scene.x1, columns);
+        if (!rangePerRun)
+            return;
+        for (const Columns* columnsOf : {&sceneRun.raw, &sceneRun.smooth}) {
+            for (const std::vector<double>* values : {&columnsOf->low, &columnsOf->high}) {
+                for (double v : *values) {
+                    if (!std::isfinite(v))
+                        continue;
+                    if (settings.logY) {
+                        const auto l = logY(v);
+                        if (!l)
+                            continue;
+                        v = *l;
+                    }
+                    job.low = std::min(job.low, v);
+                    job.high = std::max(job.high, v);
+                }
+            }
+        }
     };
     if (jobs.size() > 16)
         QtConcurrent::blockingMap(curveWorkers(), jobs, decimateJob);
     else
         std::for_each(jobs.begin(), jobs.end(), decimateJob);
     std::vector<const LayoutRun*> drawn;
+    // Every value is kept only for the robust range's quantiles; otherwise the extremes suffice.
+    std::vector<double> rangeValues;
+    double rangeLow = HUGE_VAL;
+    double rangeHigh = -HUGE_VAL;
     for (Job& job : jobs) {
         if (job.result.raw.empty() && job.result.smooth.empty())
             continue;
+        rangeLow = std::min(rangeLow, job.low);
+        rangeHigh = std::max(rangeHigh, job.high);
         scene.smoothed = scene.smoothed || !job.result.smooth.empty();
         scene.runs.push_back(std::move(job.result));
         drawn.push_back(job.run);
     }
 
-    // Every value is kept only for the robust range's quantiles; otherwise the extremes suffice.
-    std::vector<double> rangeValues;
-    double rangeLow = HUGE_VAL;
-    double rangeHigh = -HUGE_VAL;
     const auto addRange = [&](double v) {
         if (!std::isfinite(v))
             return;
@@ -491,7 +516,7 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
             }
             scene.groups.push_back(std::move(group));
         }
-    } else {
+    } else if (!rangePerRun) {
         for (const SceneRun& run : scene.runs) {
             for (const Columns* columnsOf : {&run.raw, &run.smooth}) {
                 for (std::size_t k = 0; k < columnsOf->size(); ++k) {

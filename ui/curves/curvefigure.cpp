@@ -11,8 +11,13 @@
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cmath>
 #include <optional>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace runlens::ui::curves {
 namespace {
@@ -95,14 +100,59 @@ public:
         m_source = qPremultiply(colour.rgba());
     }
 
+    // The pieces of one polyline in one pixel column join into one run (the line is continuous and its columns
+    // come left to right), so a translucent curve blends each of its pixels once, and overlapping pieces (the
+    // vertical min-max stroke and the segments either side of it) are filled once.
     void polyline(const std::vector<QPointF>& points) {
         if (m_layer.empty())
             return;
         m_dirty = true;
+        // The column waiting to be filled lives in locals: as members, every pixel write (unsigned int, which may
+        // alias int) sent them back to memory.
+        int column = INT_MIN;
+        int top = 0;
+        int bottom = 0;
+        const int left = m_clip.left();
+        const int right = m_clip.right();
+        const auto span = [&](int x, int ya, int yb) {
+            if (x < left || x > right)
+                return;
+            const int low = std::min(ya, yb);
+            const int high = std::max(ya, yb);
+            if (x == column) {
+                top = std::min(top, low);
+                bottom = std::max(bottom, high);
+                return;
+            }
+            fill(column, top, bottom);
+            column = x;
+            top = low;
+            bottom = high;
+        };
         if (points.size() == 1)
-            span(static_cast<int>(std::floor(points[0].x())), points[0].y(), points[0].y());
-        for (std::size_t i = 1; i < points.size(); ++i)
-            segment(points[i - 1], points[i]);
+            span(floorToInt(points[0].x()), floorToInt(points[0].y()), floorToInt(points[0].y()));
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            QPointF a = points[i - 1];
+            QPointF b = points[i];
+            if (a.x() > b.x())
+                std::swap(a, b);
+            const int firstColumn = floorToInt(a.x());
+            if (b.x() - a.x() < 1e-9) {
+                span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
+                continue;
+            }
+            const int first = std::max(firstColumn, left);
+            const int last = std::min(floorToInt(b.x()), right);
+            const double slope = (b.y() - a.y()) / (b.x() - a.x());
+            // y where the segment enters each pixel column; the exit of one column is the entry of the next.
+            int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
+            for (int px = first; px <= last; ++px) {
+                const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
+                span(px, entry, exit);
+                entry = exit;
+            }
+        }
+        fill(column, top, bottom);
     }
 
     // Composes what was drawn over the image (source over destination, both premultiplied) and clears the layer,
@@ -125,28 +175,19 @@ public:
     }
 
 private:
-    void segment(QPointF a, QPointF b) {
-        if (a.x() > b.x())
-            std::swap(a, b);
-        const int first = std::max(static_cast<int>(std::floor(a.x())), m_clip.left());
-        const int last = std::min(static_cast<int>(std::floor(b.x())), m_clip.right());
-        if (b.x() - a.x() < 1e-9) {
-            span(first, a.y(), b.y());
-            return;
-        }
-        const double slope = (b.y() - a.y()) / (b.x() - a.x());
-        for (int px = first; px <= last; ++px) {
-            const double from = std::max(a.x(), static_cast<double>(px));
-            const double to = std::min(b.x(), static_cast<double>(px + 1));
-            span(px, a.y() + (from - a.x()) * slope, a.y() + (to - a.x()) * slope);
-        }
+    // floor() for coordinates already clamped to +-1e5: without SSE4.1 std::floor is a library call, and it ran
+    // several times per vertex.
+    static int floorToInt(double v) {
+        const int truncated = static_cast<int>(v);
+        return truncated - (v < truncated ? 1 : 0);
     }
 
-    void span(int x, double ya, double yb) {
-        if (x < m_clip.left() || x > m_clip.right())
+    // Fills rows top..bottom of pixel column x (no column: INT_MIN) with the current colour.
+    void fill(int x, int top, int bottom) {
+        if (x == INT_MIN)
             return;
-        const int top = std::max(static_cast<int>(std::floor(std::min(ya, yb))), m_clip.top());
-        const int bottom = std::min(static_cast<int>(std::floor(std::max(ya, yb))), m_clip.bottom());
+        top = std::max(top, m_clip.top());
+        bottom = std::min(bottom, m_clip.bottom());
         if (top > bottom)
             return;
         quint32* pixel =
@@ -156,6 +197,26 @@ private:
             std::fill(pixel, end, m_source);
             return;
         }
+        blend(pixel, end);
+    }
+
+    // Source over a contiguous run of premultiplied pixels with one colour: four pixels per step where SSE2 is
+    // there, with the same rounding as scaled().
+    void blend(quint32* pixel, quint32* const end) const {
+#if defined(__SSE2__)
+        const __m128i zero = _mm_setzero_si128();
+        const __m128i factor = _mm_set1_epi16(static_cast<short>(m_keep));
+        const __m128i half = _mm_set1_epi16(0x80);
+        const __m128i source = _mm_set1_epi32(static_cast<int>(m_source));
+        for (; end - pixel >= 4; pixel += 4) {
+            const __m128i under = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pixel));
+            __m128i low = _mm_mullo_epi16(_mm_unpacklo_epi8(under, zero), factor);
+            __m128i high = _mm_mullo_epi16(_mm_unpackhi_epi8(under, zero), factor);
+            low = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(low, _mm_srli_epi16(low, 8)), half), 8);
+            high = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(high, _mm_srli_epi16(high, 8)), half), 8);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(pixel), _mm_adds_epu8(_mm_packus_epi16(low, high), source));
+        }
+#endif
         for (; pixel != end; ++pixel)
             *pixel = m_source + scaled(*pixel, m_keep);
     }
@@ -523,7 +584,10 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
                 order.emplace_back(&run.smooth, run.colour);
         raster.reset();
         const QRect clip = deviceClip.intersected(image->rect());
-        const int count = std::clamp(QThread::idealThreadCount(), 1, 8);
+        // Several strips per thread: the noisy start of the curves costs far more than their flat tails, and
+        // equal halves left one thread idle for most of the redraw.
+        const int threads = std::clamp(QThread::idealThreadCount(), 1, 8);
+        const int count = threads == 1 ? 1 : std::clamp(clip.width() / 32, 1, 4 * threads);
         std::vector<QRect> strips;
         for (int i = 0; i < count; ++i) {
             const int left = clip.left() + clip.width() * i / count;
