@@ -5,9 +5,9 @@
 #include "cache/cachewriter.h"
 #include "common/paths.h"
 #include "registry.h"
+#include "text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <utility>
 
@@ -97,8 +97,7 @@ std::optional<std::string> storedArchiveFingerprint(Cache& cache, const std::str
 }
 
 bool namedLikeArchive(const std::filesystem::path& path) {
-    std::string name = path.filename().string();
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string name = text::lower(path.filename().string());
     for (const char* suffix : {".zip", ".tar", ".tgz", ".tar.gz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2"})
         if (name.ends_with(suffix))
             return true;

@@ -2,10 +2,10 @@
 #include "artifactindex.h"
 
 #include "paths.h"
+#include "text.h"
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <system_error>
 
 namespace runlens::importers {
@@ -17,9 +17,7 @@ std::string lowerExtension(std::string_view path) {
     const auto dot = name.rfind('.');
     if (dot == std::string_view::npos || dot == 0)
         return {};
-    std::string ext(name.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    return ext;
+    return text::lower(name.substr(dot + 1));
 }
 
 bool contains(std::initializer_list<std::string_view> list, std::string_view value) {

@@ -6,10 +6,10 @@
 #include "common/paths.h"
 #include "common/yamlutil.h"
 #include "generic/jsontext.h"
+#include "text.h"
 #include "wandb/wandbjson.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -90,10 +90,7 @@ bool looksLikeExpShow(const json& j) {
 }
 
 std::string lowerExtension(const fs::path& p) {
-    std::string ext = p.extension().string();
-    for (auto& c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return ext;
+    return text::lower(p.extension().string());
 }
 
 // Params: later files never overwrite; a clashing key with a different value keeps its file as a prefix.

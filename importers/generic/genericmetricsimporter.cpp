@@ -4,9 +4,9 @@
 #include "common/numbers.h"
 #include "common/paths.h"
 #include "generic/jsontext.h"
+#include "text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <ctime>
 #include <fstream>
@@ -22,12 +22,7 @@ namespace {
 
 constexpr std::size_t sniffBytes = 64 * 1024;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+using text::lower;
 
 enum class Role { none, run, key, step, value, timestamp };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "confusionartifact.h"
 
+#include "text.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -14,19 +16,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return out;
-}
+using text::lower;
 
+// Cells of a logged matrix may be quoted; the quotes go with the padding.
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '\t' || s.front() == '"'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\t' || s.back() == '"'))
-        s.remove_suffix(1);
-    return s;
+    return text::trim(s, " \t\r\"");
 }
 
 std::optional<std::string> labelText(const json& v) {

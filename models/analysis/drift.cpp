@@ -2,6 +2,7 @@
 #include "drift.h"
 
 #include "distributions.h"
+#include "text.h"
 
 #include <algorithm>
 #include <bit>
@@ -48,11 +49,7 @@ double numpyQuantile(std::span<const double> sorted, double q) {
 }
 
 std::string_view trimmed(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-        return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
+    return text::trim(s, " \t\r\n");
 }
 
 bool parseNumber(std::string_view s, double& out) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "predictions.h"
 
+#include "text.h"
+
 #include <fast_float/fast_float.h>
 #include <nlohmann/json.hpp>
 
@@ -18,20 +20,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\r' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
+using text::lower;
+using text::trim;
 
 constexpr std::array labelNames{"label",        "y_true", "true", "true_label", "target", "actual",
                                 "ground_truth", "truth",  "y",    "gt",         "class",  "labels"};

@@ -3,12 +3,12 @@
 
 #include "analysis/columnsample.h"
 #include "analysis/driftreport.h"
+#include "text.h"
 
 #include <fast_float/fast_float.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -64,12 +64,9 @@ struct Side {
     std::int64_t brierRows = 0;
 };
 
+// A cell without its padding. Only the end of a cell can hold the CR of a CRLF line end; a leading CR is data.
 inline std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
+    return text::trimBack(text::trimFront(s, " \t"), text::blanks);
 }
 
 constexpr double exactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -466,18 +463,11 @@ json buildDocument(Prepared& p, const analysis::DriftPolicy& policy, const Datas
     return document;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::optional<std::string> findColumn(const std::vector<std::string>& columns,
                                       std::initializer_list<std::string_view> names) {
     for (const auto name : names) {
         for (const auto& c : columns)
-            if (lower(c) == name)
+            if (text::iequals(c, name))
                 return c;
     }
     return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include "analysis/confusionartifact.h"
 #include "cache/analysisstore.h"
+#include "text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,11 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-bool endsWith(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
-               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-           });
-}
+using text::iendsWith;
 
 std::string fileName(const std::string& path) {
     const auto slash = path.rfind('/');
@@ -95,9 +92,9 @@ Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const
     for (const auto& a : *artifacts) {
         if (!a.hasContent)
             continue;
-        const bool json = endsWith(a.path, ".json");
-        const bool csv = endsWith(a.path, ".csv") || endsWith(a.path, ".tsv");
-        const bool jsonl = endsWith(a.path, ".jsonl") || endsWith(a.path, ".ndjson");
+        const bool json = iendsWith(a.path, ".json");
+        const bool csv = iendsWith(a.path, ".csv") || iendsWith(a.path, ".tsv");
+        const bool jsonl = iendsWith(a.path, ".jsonl") || iendsWith(a.path, ".ndjson");
         if (!json && !csv && !jsonl)
             continue;
         auto content = reader.artifactContent(run.id, a.path);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "metricsummarymodel.h"
 
+#include "text.h"
+
 #include <QFont>
 
 #include <algorithm>
@@ -17,7 +19,7 @@ std::vector<std::string> words(std::string_view key) {
     std::string current;
     for (const char c : key) {
         if (std::isalnum(static_cast<unsigned char>(c))) {
-            current += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            current += text::lower(c);
         } else if (!current.empty()) {
             out.push_back(std::move(current));
             current.clear();
@@ -26,10 +28,6 @@ std::vector<std::string> words(std::string_view key) {
     if (!current.empty())
         out.push_back(std::move(current));
     return out;
-}
-
-bool endsWith(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 QString numberText(double v) {
@@ -56,12 +54,12 @@ MetricDirection inferMetricDirection(std::string_view key, bool* recognised) {
     const auto parts = words(key);
     // The last word decides first ("val_loss_accuracy_gap" is rare; "val/accuracy" and "train/loss" are common).
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-        if (lower.count(*it) || endsWith(*it, "loss") || endsWith(*it, "error")) {
+        if (lower.count(*it) || it->ends_with("loss") || it->ends_with("error")) {
             if (recognised)
                 *recognised = true;
             return MetricDirection::lowerIsBetter;
         }
-        if (higher.count(*it) || endsWith(*it, "accuracy") || endsWith(*it, "acc") || endsWith(*it, "f1")) {
+        if (higher.count(*it) || it->ends_with("accuracy") || it->ends_with("acc") || it->ends_with("f1")) {
             if (recognised)
                 *recognised = true;
             return MetricDirection::higherIsBetter;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "runfilter.h"
 
+#include "text.h"
+
 #include <fast_float/fast_float.h>
 
 #include <algorithm>
@@ -23,10 +25,7 @@ struct Token {
 };
 
 std::optional<double> toNumber(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
+    text = text::trim(text, text::whitespace);
     if (text.empty())
         return std::nullopt;
     double value = 0;
@@ -109,9 +108,7 @@ Result<std::vector<Token>> tokenize(std::string_view text) {
                     word += text[i++];
                 }
             }
-            std::string lower = word;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char ch) { return std::tolower(ch); });
+            std::string lower = text::lower(word);
             if (lower == "and" || lower == "or" || lower == "not" || lower == "contains")
                 tokens.push_back({TokenType::op, lower, 0, column});
             else
