@@ -2,22 +2,12 @@
 #include "views/metricsummaryview.h"
 
 #include "cache/cache.h"
-#include "itemmodels/tabletext.h"
-#include "views/swatchheaderproxy.h"
-#include "views/tablefigure.h"
 
 #include <QAction>
-#include <QApplication>
-#include <QClipboard>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QMenu>
-#include <QPushButton>
 #include <QSettings>
-#include <QStackedWidget>
 #include <QTableView>
-#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace runlens::ui {
@@ -57,71 +47,38 @@ std::vector<MetricSummaryRun> readStats(const QString& cachePath, const std::vec
 
 }  // namespace
 
-MetricSummaryView::MetricSummaryView(QWidget* parent) : QWidget(parent) {
+MetricSummaryView::MetricSummaryView(QWidget* parent) : TableTab(parent) {
     m_model = new MetricSummaryModel(this);
+    setTableModel(m_model);
     connect(m_model, &MetricSummaryModel::directionChanged, this, [](const QString& key, MetricDirection direction) {
         QSettings().setValue(directionSettingsKey(key), direction == MetricDirection::higherIsBetter
                                                             ? QStringLiteral("higher")
                                                             : QStringLiteral("lower"));
     });
 
-    auto* copyTsvButton = new QPushButton(tr("Copy TSV"));
-    copyTsvButton->setToolTip(tr("Copy the table as tab-separated values, for a spreadsheet"));
-    connect(copyTsvButton, &QPushButton::clicked, this, &MetricSummaryView::copyTsv);
-    auto* copyMarkdownButton = new QPushButton(tr("Copy Markdown"));
-    copyMarkdownButton->setToolTip(tr("Copy the table as a Markdown table, for an issue or a report"));
-    connect(copyMarkdownButton, &QPushButton::clicked, this, &MetricSummaryView::copyMarkdown);
     m_note = new QLabel;
     m_note->setTextFormat(Qt::PlainText);
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_note, 1);
-    bar->addWidget(copyTsvButton);
-    bar->addWidget(copyMarkdownButton);
+    addCopyButtons(bar);
 
-    m_table = new QTableView;
-    auto* swatches = new SwatchHeaderProxy(this);
-    swatches->setSourceModel(m_model);
-    m_table->setModel(swatches);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setMaximumSectionSize(320);
-    m_table->horizontalHeader()->setTextElideMode(Qt::ElideMiddle);
-    m_table->setToolTip(QString());
+    QTableView* summaryTable = table();
+    summaryTable->setToolTip(QString());
     // The Direction cell switches on click, and on Space from the keyboard.
-    connect(m_table, &QTableView::clicked, this, [this](const QModelIndex& index) {
+    connect(summaryTable, &QTableView::clicked, this, [this](const QModelIndex& index) {
         if (index.column() == MetricSummaryModel::DirectionColumn)
             m_model->toggleDirection(index.row());
     });
-    auto* toggle = new QAction(tr("Switch Lower/Higher Is Better"), m_table);
+    auto* toggle = new QAction(tr("Switch Lower/Higher Is Better"), summaryTable);
     toggle->setShortcut(QKeySequence(Qt::Key_Space));
     toggle->setShortcutContext(Qt::WidgetShortcut);
     connect(toggle, &QAction::triggered, this, [this] {
-        const QModelIndex current = m_table->currentIndex();
+        const QModelIndex current = table()->currentIndex();
         if (current.isValid())
             m_model->toggleDirection(current.row());
     });
-    auto* tsvAction = new QAction(tr("Copy as TSV"), m_table);
-    connect(tsvAction, &QAction::triggered, this, &MetricSummaryView::copyTsv);
-    auto* markdownAction = new QAction(tr("Copy as Markdown"), m_table);
-    connect(markdownAction, &QAction::triggered, this, &MetricSummaryView::copyMarkdown);
-    m_table->addActions({toggle, tsvAction, markdownAction});
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
-
-    m_empty = new QLabel;
-    m_empty->setTextFormat(Qt::PlainText);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setWordWrap(true);
-    m_stack = new QStackedWidget;
-    m_stack->addWidget(m_empty);
-    m_stack->addWidget(m_table);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(bar);
-    layout->addWidget(m_stack, 1);
+    summaryTable->addActions(QList<QAction*>{toggle} << copyActions());
+    setUpLayout(bar);
 
     m_watcher = new QFutureWatcher<std::vector<MetricSummaryRun>>(this);
     connect(m_watcher, &QFutureWatcher<std::vector<MetricSummaryRun>>::finished, this, [this] {
@@ -138,7 +95,7 @@ MetricSummaryView::MetricSummaryView(QWidget* parent) : QWidget(parent) {
                 m_model->setDirection(key, saved == QLatin1String("higher") ? MetricDirection::higherIsBetter
                                                                             : MetricDirection::lowerIsBetter);
         }
-        m_table->resizeColumnsToContents();
+        table()->resizeColumnsToContents();
         updateState();
         Q_EMIT summaryShown();
     });
@@ -172,39 +129,17 @@ void MetricSummaryView::setRuns(std::vector<MetricSummaryRequest> runs) {
 
 void MetricSummaryView::updateState() {
     const bool hasRows = m_model->rowCount() > 0;
-    m_empty->setText(m_model->runCount() > 0
-                         ? tr("The selected runs have no metrics.")
-                         : tr("Select runs in the table above (Ctrl+click or Shift+click for several) to compare "
-                              "their metrics: last, lowest and highest value, and the step of the best one."));
-    m_stack->setCurrentIndex(hasRows ? 1 : 0);
+    emptyLabel()->setText(m_model->runCount() > 0
+                              ? tr("The selected runs have no metrics.")
+                              : tr("Select runs in the table above (Ctrl+click or Shift+click for several) to compare "
+                                   "their metrics: last, lowest and highest value, and the step of the best one."));
+    showTable(hasRows);
     QString note;
     if (m_requested > maxRuns)
         note = tr("Showing the first %1 of %2 selected runs. ").arg(maxRuns).arg(m_requested);
     if (hasRows)
         note += tr("Best run per row highlighted; click a Direction cell to switch it.");
     m_note->setText(note);
-}
-
-QString MetricSummaryView::tsv() const {
-    return tableAsTsv(*m_model);
-}
-
-QString MetricSummaryView::markdown() const {
-    return tableAsMarkdown(*m_model);
-}
-
-void MetricSummaryView::copyTsv() const {
-    QApplication::clipboard()->setText(tsv());
-}
-
-void MetricSummaryView::copyMarkdown() const {
-    QApplication::clipboard()->setText(markdown());
-}
-
-std::shared_ptr<const Figure> MetricSummaryView::currentFigure() const {
-    if (m_model->rowCount() == 0)
-        return nullptr;
-    return TableFigure::fromModel(tr("Metric summary"), *m_model);
 }
 
 }  // namespace runlens::ui
