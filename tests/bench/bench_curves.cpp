@@ -32,9 +32,12 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <vector>
 
 using namespace runlens;
@@ -84,6 +87,114 @@ QImage chartImage() {
     QImage image(QSize(900, 520), QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(1);
     return image;
+}
+
+// What was timed must also be right. Outside the timed sections: every run with points in the range keeps a curve
+// with its columns inside the plot, and one run's columns agree with a plain decimation of its points. Buckets that
+// straddle a column edge may land in the column beside it, so a column is compared with the reference's columns
+// within `slack` of it (the widest bucket the decimation reads is a column wide at most, or one bucket of the finest
+// level); over the whole range the extremes must match exactly. Prints what is wrong and returns false.
+bool decimationIsRight(CacheReader& reader, const QString& key, const curves::KeyTracks& tracks,
+                       const std::vector<curves::LayoutRun>& layoutRuns, std::pair<double, double> full) {
+    constexpr int columns = 820;
+    const auto fail = [&](const std::string& what) {
+        std::fprintf(stderr, "bench_curves: wrong decimation of %s: %s\n", qPrintable(key), what.c_str());
+        return false;
+    };
+    if (tracks.empty())
+        return fail("no run has the key");
+    const curves::Track& probe = tracks[tracks.size() / 2];
+    auto points = reader.series(probe.runId, key.toStdString());
+    if (!points)
+        return fail(points.error().toString());
+    const double w = full.second - full.first;
+    const std::pair<double, double> ranges[] = {full, {full.first + 0.4 * w, full.first + 0.5 * w}};
+    for (const auto& [x0, x1] : ranges) {
+        const std::string where = " in [" + std::to_string(x0) + ", " + std::to_string(x1) + "]";
+        const curves::ChartScene scene =
+            curves::layoutChart(key, tracks, layoutRuns, curves::LayoutSettings{}, {x0, x1}, columns);
+        std::map<std::int64_t, const curves::SceneRun*> drawn;
+        for (const curves::SceneRun& run : scene.runs) {
+            if (!drawn.emplace(run.runId, &run).second)
+                return fail("run " + std::to_string(run.runId) + " is drawn twice" + where);
+            const curves::Columns& c = run.raw;
+            for (std::size_t i = 0; i < c.size(); ++i) {
+                if (c.index[i] < 0 || c.index[i] >= columns || (i > 0 && c.index[i] <= c.index[i - 1]) ||
+                    !(c.x[i] >= x0 && c.x[i] <= x1) || !(c.low[i] <= c.high[i]))
+                    return fail("run " + std::to_string(run.runId) + " has a bad column " + std::to_string(i) + where);
+            }
+        }
+        for (const curves::Track& track : tracks) {
+            const auto [e0, e1] = track.extent(curves::XMode::step);
+            const bool inRange = track.pointCount > 0 && e1 >= x0 && e0 <= x1;
+            const auto found = drawn.find(track.runId);
+            if (inRange && (found == drawn.end() || found->second->raw.empty()))
+                return fail("run " + std::to_string(track.runId) + " has points but no curve" + where);
+        }
+
+        // The plain reference: every point's own column, min and max.
+        const double width = (x1 - x0) / columns;
+        double finestSpan = 0;
+        for (const LodBucket& b : probe.raw.front())
+            finestSpan = std::max(finestSpan, static_cast<double>(b.lastStep - b.firstStep));
+        const int slack = 1 + static_cast<int>(std::ceil(std::max(finestSpan, width) / width));
+        std::vector<double> refLow(columns, HUGE_VAL), refHigh(columns, -HUGE_VAL);
+        double allLow = HUGE_VAL, allHigh = -HUGE_VAL;
+        for (const MetricPoint& p : *points) {
+            const auto x = static_cast<double>(p.step);
+            if (std::isnan(p.value) || x < x0 - slack * width || x > x1 + slack * width)
+                continue;
+            const int column = std::clamp(static_cast<int>(std::floor((x - x0) / width)), 0, columns - 1);
+            refLow[column] = std::min(refLow[column], p.value);
+            refHigh[column] = std::max(refHigh[column], p.value);
+            if (x >= x0 && x <= x1) {
+                allLow = std::min(allLow, p.value);
+                allHigh = std::max(allHigh, p.value);
+            }
+        }
+        const auto found = drawn.find(probe.runId);
+        if (found == drawn.end())
+            return fail("the reference run " + std::to_string(probe.runId) + " is missing" + where);
+        const curves::Columns& c = found->second->raw;
+        std::vector<double> low(columns, HUGE_VAL), high(columns, -HUGE_VAL);
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            low[static_cast<std::size_t>(c.index[i])] = c.low[i];
+            high[static_cast<std::size_t>(c.index[i])] = c.high[i];
+        }
+        const auto windowLow = [&](const std::vector<double>& v, int at) {
+            double m = HUGE_VAL;
+            for (int j = std::max(0, at - slack); j <= std::min(columns - 1, at + slack); ++j)
+                m = std::min(m, v[static_cast<std::size_t>(j)]);
+            return m;
+        };
+        const auto windowHigh = [&](const std::vector<double>& v, int at) {
+            double m = -HUGE_VAL;
+            for (int j = std::max(0, at - slack); j <= std::min(columns - 1, at + slack); ++j)
+                m = std::max(m, v[static_cast<std::size_t>(j)]);
+            return m;
+        };
+        for (int column = 0; column < columns; ++column) {
+            const auto i = static_cast<std::size_t>(column);
+            // Nothing invented: what a column shows comes from points near it.
+            if (high[i] >= low[i] && (low[i] < windowLow(refLow, column) || high[i] > windowHigh(refHigh, column)))
+                return fail("column " + std::to_string(column) + " shows [" + std::to_string(low[i]) + ", " +
+                            std::to_string(high[i]) + "], beyond the points near it" + where);
+            // Nothing lost: away from the edges, every column's extremes show up near it.
+            const bool interior = column >= slack && column < columns - slack;
+            if (interior && refHigh[i] >= refLow[i] &&
+                (windowLow(low, column) > refLow[i] || windowHigh(high, column) < refHigh[i]))
+                return fail("the points of column " + std::to_string(column) + " span [" + std::to_string(refLow[i]) +
+                            ", " + std::to_string(refHigh[i]) + "], not shown near it" + where);
+        }
+        if (x0 == full.first && x1 == full.second) {
+            const double shownLow = *std::min_element(low.begin(), low.end());
+            const double shownHigh = *std::max_element(high.begin(), high.end());
+            if (shownLow != allLow || shownHigh != allHigh)
+                return fail("the whole range shows [" + std::to_string(shownLow) + ", " + std::to_string(shownHigh) +
+                            "], the points span [" + std::to_string(allLow) + ", " + std::to_string(allHigh) + "]");
+        }
+    }
+    return true;
 }
 
 }  // namespace
@@ -241,6 +352,8 @@ int main(int argc, char** argv) {
                     firstLoad, d.median, d.worst, p.median, p.worst, pc.median, pc.worst, v.median, v.worst, q.median,
                     q.worst);
         std::fflush(stdout);
+        if (!decimationIsRight(reader, key, *tracks, layoutRuns, full))
+            return 1;
     }
     return 0;
 }
