@@ -5,6 +5,7 @@
 #include "common/artifactindex.h"
 #include "common/numbers.h"
 #include "common/paths.h"
+#include "common/taglist.h"
 #include "wandb/wandbjson.h"
 
 #include <algorithm>
@@ -283,19 +284,8 @@ Result<Outcome> ClearmlImporter::run(const fs::path& path, ImportSink& sink, Imp
         }
     }
     std::map<std::string, std::string> tags;
-    if (const json* list = field("tags"); list && list->is_array()) {
-        std::vector<std::string> names;
-        for (const auto& t : *list)
-            names.push_back(t.is_string() ? escapeInvalidUtf8(t.get<std::string>()) : text(t));
-        std::sort(names.begin(), names.end());
-        std::string joined;
-        for (const auto& n : names) {
-            tags["clearml.tag." + n] = "";
-            joined += (joined.empty() ? "" : ",") + n;
-        }
-        if (!joined.empty())
-            tags["clearml.tags"] = joined;
-    }
+    if (const json* list = field("tags"); list && list->is_array())
+        addTagList(*list, "clearml", tags);
     if (const json* type = field("type"); type && type->is_string())
         tags["clearml.type"] = escapeInvalidUtf8(type->get<std::string>());
 

@@ -5,6 +5,7 @@
 #include "common/artifactindex.h"
 #include "common/numbers.h"
 #include "common/paths.h"
+#include "common/taglist.h"
 #include "wandb/wandbjson.h"
 
 #include <algorithm>
@@ -187,19 +188,8 @@ Result<Outcome> CometImporter::run(const fs::path& path, ImportSink& sink, Impor
         run.experimentExternalId = experiment.externalId;
         sink.experiment(experiment);
     }
-    if (const json* list = field("tags"); list && list->is_array()) {
-        std::vector<std::string> names;
-        for (const auto& t : *list)
-            names.push_back(t.is_string() ? escapeInvalidUtf8(t.get<std::string>()) : text(t));
-        std::sort(names.begin(), names.end());
-        std::string joined;
-        for (const auto& n : names) {
-            tags["comet.tag." + n] = "";
-            joined += (joined.empty() ? "" : ",") + n;
-        }
-        if (!joined.empty())
-            tags["comet.tags"] = joined;
-    }
+    if (const json* list = field("tags"); list && list->is_array())
+        addTagList(*list, "comet", tags);
 
     if (!observer.progress("reading Comet messages", 0, 0))
         return Outcome::cancelled;

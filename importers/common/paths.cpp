@@ -132,6 +132,20 @@ std::string Fingerprint::hex() const {
     return buffer;
 }
 
+bool isFile(const std::filesystem::path& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
+}
+
+bool isDir(const std::filesystem::path& path) {
+    std::error_code ec;
+    return std::filesystem::is_directory(path, ec);
+}
+
+bool isHidden(const std::filesystem::path& path) {
+    return path.filename().native().starts_with('.');
+}
+
 std::filesystem::path canonicalSourcePath(const std::filesystem::path& path) {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(path, ec);

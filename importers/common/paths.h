@@ -32,6 +32,12 @@ private:
     std::uint64_t m_hash = 1469598103934665603ULL;
 };
 
+// Checks that never throw: a path that cannot be inspected is neither a file nor a folder.
+bool isFile(const std::filesystem::path& path);  // a regular file, or a link to one
+bool isDir(const std::filesystem::path& path);   // a folder, or a link to one
+// A name starting with '.': hidden files and folders are not searched.
+bool isHidden(const std::filesystem::path& path);
+
 // The canonical absolute form used as a source's identity in the cache.
 std::filesystem::path canonicalSourcePath(const std::filesystem::path& path);
 

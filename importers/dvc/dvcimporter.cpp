@@ -27,20 +27,6 @@ constexpr int treeDepth = 8;
 constexpr std::size_t treeEntryLimit = 200000;
 constexpr std::uintmax_t maxExpShowSniffBytes = 64ULL * 1024 * 1024;
 
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
-
-bool isHidden(const fs::path& p) {
-    return p.filename().native().starts_with('.');
-}
-
 bool isRepo(const fs::path& dir) {
     return isFile(dir / "dvc.yaml") || isFile(dir / "dvc.lock") || isDir(dir / ".dvc");
 }

@@ -2,6 +2,7 @@
 #include "kubeflowimporter.h"
 
 #include "common/artifactindex.h"
+#include "common/discoveredruns.h"
 #include "common/paths.h"
 #include "generic/jsontext.h"
 #include "wandb/wandbjson.h"
@@ -21,16 +22,6 @@ namespace {
 constexpr int searchDepth = 4;
 constexpr std::size_t entryLimit = 20000;
 constexpr std::uintmax_t maxMetadataBytes = 1024 * 1024;
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
 
 bool isConventionalName(const fs::path& p) {
     const std::string name = p.filename().string();
@@ -132,7 +123,7 @@ std::vector<RunDir> discoverRuns(const fs::path& root, std::size_t budget = entr
     return out;
 }
 
-std::string runFingerprint(const RunDir& run, const fs::path& root) {
+std::string runFingerprint(const RunDir& run) {
     Fingerprint fp;
     for (const auto& [file, kind] : run.files)
         fp.addFileStat(file, file.filename().string());
@@ -143,7 +134,6 @@ std::string runFingerprint(const RunDir& run, const fs::path& root) {
         if (it->is_regular_file(typeError))
             fp.addFileStat(it->path(), it->path().filename().string());
     }
-    (void)root;
     return fp.hex();
 }
 
@@ -395,20 +385,10 @@ Result<Outcome> Reader::run() {
     experiment.externalId = m_base.filename().string();
     experiment.name = experiment.externalId;
     m_sink.experiment(experiment);
-    const auto total = static_cast<std::int64_t>(runs.size());
-    std::int64_t done = 0;
-    for (const auto& run : runs) {
-        if (!m_observer.progress("reading Kubeflow outputs", done++, total))
-            return Outcome::cancelled;
-        const std::string fingerprint = runFingerprint(run, m_base);
-        if (m_sink.runUnchanged(run.relative, fingerprint))
-            continue;
-        if (Status s = readRun(run, experiment.externalId, fingerprint); !s)
-            return s.error();
-    }
-    if (!m_observer.progress("reading Kubeflow outputs", done, total))
-        return Outcome::cancelled;
-    return Outcome::completed;
+    return readChangedRuns(runs, "reading Kubeflow outputs", m_sink, m_observer, &RunDir::relative, runFingerprint,
+                           [&](const RunDir& run, const std::string& fingerprint) {
+                               return readRun(run, experiment.externalId, fingerprint);
+                           });
 }
 
 bool anyKubeflowFile(const fs::path& dir, int depth, std::size_t& budget, bool& conventional) {
@@ -464,13 +444,7 @@ int KubeflowImporter::sniff(const fs::path& path) const {
 }
 
 Result<std::string> KubeflowImporter::fingerprint(const fs::path& path) const {
-    Fingerprint fp;
-    const fs::path base = isFile(path) ? path.parent_path() : path;
-    for (const auto& run : discoverRuns(path)) {
-        fp.add(run.relative);
-        fp.add(runFingerprint(run, base));
-    }
-    return fp.hex();
+    return sourceFingerprint(discoverRuns(path), &RunDir::relative, runFingerprint);
 }
 
 Result<Outcome> KubeflowImporter::run(const fs::path& path, ImportSink& sink, ImportObserver& observer) const {

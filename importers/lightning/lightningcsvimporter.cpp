@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "lightningcsvimporter.h"
 
+#include "common/discoveredruns.h"
 #include "common/numbers.h"
 #include "common/paths.h"
 #include "lightning/csvreader.h"
@@ -19,15 +20,6 @@ namespace {
 
 constexpr int searchDepth = 4;
 constexpr std::size_t sniffEntryLimit = 20000;
-
-bool isHidden(const fs::path& p) {
-    return p.filename().native().starts_with('.');
-}
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
 
 bool isRunFile(const std::string& name) {
     return name == "metrics.csv" || name == "hparams.yaml" || name == "meta_tags.csv";
@@ -380,12 +372,7 @@ int LightningCsvImporter::sniff(const fs::path& path) const {
 }
 
 Result<std::string> LightningCsvImporter::fingerprint(const fs::path& path) const {
-    Fingerprint fp;
-    for (const auto& run : discoverRuns(path)) {
-        fp.add(run.relative);
-        fp.add(runFingerprint(run));
-    }
-    return fp.hex();
+    return sourceFingerprint(discoverRuns(path), &RunDir::relative, runFingerprint);
 }
 
 Result<Outcome> LightningCsvImporter::run(const fs::path& path, ImportSink& sink, ImportObserver& observer) const {

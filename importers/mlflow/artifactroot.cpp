@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "artifactroot.h"
 
-#include <system_error>
+#include "common/paths.h"
 
 namespace runlens::importers::mlflow {
 namespace {
@@ -14,11 +14,6 @@ int hexValue(char c) {
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
-}
-
-bool isDirectory(const std::filesystem::path& p) {
-    std::error_code ec;
-    return std::filesystem::is_directory(p, ec);
 }
 
 }  // namespace
@@ -61,7 +56,7 @@ std::optional<std::filesystem::path> resolveArtifactRoot(std::string_view artifa
         std::filesystem::path candidate(local);
         if (candidate.is_relative())
             candidate = baseDirectory / candidate;
-        if (isDirectory(candidate))
+        if (isDir(candidate))
             return candidate;
     }
     // Remap the stable tail onto folders we know.
@@ -70,7 +65,7 @@ std::optional<std::filesystem::path> resolveArtifactRoot(std::string_view artifa
     const std::filesystem::path tail =
         std::filesystem::path(std::string(experimentId)) / std::string(runId) / "artifacts";
     for (const auto& root : searchRoots) {
-        if (isDirectory(root / tail))
+        if (isDir(root / tail))
             return root / tail;
     }
     return std::nullopt;

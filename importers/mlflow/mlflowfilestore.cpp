@@ -23,20 +23,6 @@ namespace {
 // Folders inside an experiment that are not runs.
 constexpr std::array experimentReserved{"tags", "datasets", "traces", "models"};
 
-bool isHidden(const fs::path& p) {
-    return p.filename().native().starts_with('.');
-}
-
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
 // Subdirectories sorted by name so imports and fingerprints are deterministic.
 std::vector<fs::path> subdirectories(const fs::path& dir) {
     std::vector<fs::path> out;

@@ -44,16 +44,6 @@ constexpr std::string_view fingerprintVersion = "mlflow-sqlite/1";
 // MLflow's SQL store writes +-inf as +-sys.float_info.max.
 constexpr double storedInfinity = std::numeric_limits<double>::max();
 
-bool isRegularFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-bool isDirectory(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
-
 enum class Header { sqlite, empty, other, unreadable };
 
 Header readHeader(const fs::path& file, int* openError = nullptr) {
@@ -73,11 +63,11 @@ Header readHeader(const fs::path& file, int* openError = nullptr) {
 
 // The database behind a path: the file itself, or in a folder its mlflow.db, else its only *.db file.
 std::optional<fs::path> locateDatabase(const fs::path& path) {
-    if (isRegularFile(path))
+    if (isFile(path))
         return path;
-    if (!isDirectory(path))
+    if (!isDir(path))
         return std::nullopt;
-    if (isRegularFile(path / defaultDatabaseName))
+    if (isFile(path / defaultDatabaseName))
         return path / defaultDatabaseName;
     std::optional<fs::path> only;
     std::error_code ec;
@@ -1036,7 +1026,7 @@ std::string_view MlflowSqlStoreImporter::displayName() const {
 
 int MlflowSqlStoreImporter::sniff(const fs::path& path) const {
     try {
-        const bool directory = isDirectory(path);
+        const bool directory = isDir(path);
         const auto file = locateDatabase(path);
         if (!file)
             return 0;
@@ -1060,7 +1050,7 @@ Result<std::string> MlflowSqlStoreImporter::fingerprint(const fs::path& path) co
         fp.addFileStat(*file, file->filename().string());
         fs::path wal = *file;
         wal += "-wal";
-        if (isRegularFile(wal))
+        if (isFile(wal))
             fp.addFileStat(wal, wal.filename().string());
         return fp.hex();
     } catch (const std::exception& e) {
@@ -1074,8 +1064,8 @@ Result<Outcome> MlflowSqlStoreImporter::run(const fs::path& path, ImportSink& si
         if (!file)
             return Error{displayPath(path),
                          {},
-                         isDirectory(path) ? "no MLflow database found: expected mlflow.db (or exactly one .db file)"
-                                           : "no such file"};
+                         isDir(path) ? "no MLflow database found: expected mlflow.db (or exactly one .db file)"
+                                     : "no such file"};
         const std::string shown = displayPath(*file);
         int openError = 0;
         switch (readHeader(*file, &openError)) {

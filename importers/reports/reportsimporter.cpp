@@ -2,6 +2,7 @@
 #include "reportsimporter.h"
 
 #include "common/artifactindex.h"
+#include "common/discoveredruns.h"
 #include "common/paths.h"
 #include "reports/reportformats.h"
 #include "tfmaoutput.h"
@@ -25,16 +26,6 @@ using reports::FileKind;
 constexpr int searchDepth = 8;
 constexpr std::size_t entryLimit = 50000;
 constexpr std::size_t guessPrefixBytes = 64 * 1024;
-
-bool isFile(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec);
-}
-
-bool isDir(const fs::path& p) {
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
 
 std::string readPrefix(const fs::path& file, std::size_t bytes) {
     std::ifstream in(file, std::ios::binary);
@@ -328,20 +319,9 @@ public:
             e.name = name;
             m_sink.experiment(e);
         }
-        const auto total = static_cast<std::int64_t>(d.runs.size());
-        std::int64_t done = 0;
-        for (const auto& run : d.runs) {
-            if (!m_observer.progress("reading reports", done++, total))
-                return Outcome::cancelled;
-            const std::string fingerprint = runFingerprint(run);
-            if (m_sink.runUnchanged(run.externalId, fingerprint))
-                continue;
-            if (Status s = readRun(run, fingerprint); !s)
-                return s.error();
-        }
-        if (!m_observer.progress("reading reports", done, total))
-            return Outcome::cancelled;
-        return Outcome::completed;
+        return readChangedRuns(
+            d.runs, "reading reports", m_sink, m_observer, &RunGroup::externalId, runFingerprint,
+            [this](const RunGroup& run, const std::string& fingerprint) { return readRun(run, fingerprint); });
     }
 
 private:
@@ -498,12 +478,7 @@ int ReportsImporter::sniff(const fs::path& path) const {
 }
 
 Result<std::string> ReportsImporter::fingerprint(const fs::path& path) const {
-    Fingerprint fp;
-    for (const auto& run : discover(path).runs) {
-        fp.add(run.externalId);
-        fp.add(runFingerprint(run));
-    }
-    return fp.hex();
+    return sourceFingerprint(discover(path).runs, &RunGroup::externalId, runFingerprint);
 }
 
 Result<Outcome> ReportsImporter::run(const fs::path& path, ImportSink& sink, ImportObserver& observer) const {

@@ -50,10 +50,6 @@ bool isEventFileName(const fs::path& p) {
     return p.filename().native().find("tfevents") != std::string::npos;
 }
 
-bool isHidden(const fs::path& p) {
-    return p.filename().native().starts_with('.');
-}
-
 std::string readPrefix(const fs::path& file, std::size_t n) {
     std::ifstream in(file, std::ios::binary);
     std::string bytes(n, '\0');

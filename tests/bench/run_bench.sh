@@ -7,24 +7,17 @@
 # default build/bench/venv), SKIP_MLFLOW=1 to leave out MLflow's client.
 # Writes the table to build/bench/results.md.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=${RUNS:-1000}
 metrics=${METRICS:-10}
 steps=${STEPS:-1000}
-bench="$root/build/bench"
 venv=${VENV:-$bench/venv}
-mkdir -p "$bench"
 
-if [[ -n "${BUILD:-}" ]]; then
-    build=$(realpath "$BUILD")
-else
-    build="$root/build/release"
-    (cd "$root" && cmake --preset release >/dev/null)
-fi
-cmake --build "$build" --target runlens -j2 >/dev/null
+use_build_tree release
+build_targets runlens
 runlens="$build/app/runlens"
-[[ -x "$runlens" ]] || { echo "run_bench: $runlens was not built" >&2; exit 1; }
+[[ -x "$runlens" ]] || bench_fail "$runlens was not built"
 
 store="$bench/store-$runs-$metrics-$steps"
 if [[ ! -f "$store/manifest.json" ]]; then
@@ -36,20 +29,7 @@ fi
 points=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["points"])' "$store/manifest.json")
 
 # One core, as the target says; /usr/bin/time -v gives the peak RSS.
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
-timer=()
-[[ -x /usr/bin/time ]] && timer=(/usr/bin/time -v -o "$bench/time.txt")
-[[ ${#timer[@]} -eq 0 ]] && echo "run_bench: /usr/bin/time missing (Debian package 'time'); no peak memory" >&2
-
-measure() {  # measure NAME CMD... -> prints wall seconds; output in NAME.out
-    local log=$1.out start end
-    shift
-    start=$EPOCHREALTIME
-    "${timer[@]}" "${pin[@]}" "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "run_bench: '$*' failed" >&2; exit 1; }
-    end=$EPOCHREALTIME
-    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
-}
+pin_to_one_core "$bench/time.txt"
 
 cache="$bench/cache.sqlite"
 rm -f "$cache" "$cache-wal" "$cache-shm"

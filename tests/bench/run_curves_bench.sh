@@ -6,12 +6,11 @@
 # Environment: REPEATS (zoom cycles, default 5). The synthetic caches are kept in build/bench for the next run.
 # Writes the table to build/bench/curves-results.md.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=$(realpath "${BUILD:-$root/build/dev}")
-bench="$root/build/bench"
-mkdir -p "$bench"
-cmake --build "$build" --target bench_curves -j2 >/dev/null
+use_build_tree dev
+build_targets bench_curves
+# The program checks the decimation it timed and fails when a run or a column's extremes went missing.
 QT_QPA_PLATFORM=offscreen "$build/tests/bench/bench_curves" --work "$bench" --repeats "${REPEATS:-5}" \
     | tee "$bench/curves-results.md"
 echo "written to $bench/curves-results.md"

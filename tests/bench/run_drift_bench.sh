@@ -7,23 +7,16 @@
 # Environment: ROWS (default 1000000), RUNS (repetitions, best wall time kept, default 3).
 # Writes the table to build/bench/drift-results.md.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 rows=${ROWS:-1000000}
 runs=${RUNS:-3}
-bench="$root/build/bench"
-mkdir -p "$bench"
 
-if [[ -n "${BUILD:-}" ]]; then
-    build=$(realpath "$BUILD")
-else
-    build="$root/build/release"
-    (cd "$root" && cmake --preset release -DRUNLENS_BUILD_TESTS=ON -DRUNLENS_BUILD_BENCHMARKS=ON >/dev/null)
-fi
-cmake --build "$build" --target runlens make_drift_bench_data -j2 >/dev/null
+use_build_tree release -DRUNLENS_BUILD_TESTS=ON -DRUNLENS_BUILD_BENCHMARKS=ON
+build_targets runlens make_drift_bench_data
 runlens="$build/app/runlens"
 generator="$build/tests/bench/make_drift_bench_data"
-[[ -x /usr/bin/time ]] || { echo "run_drift_bench: /usr/bin/time is missing (Debian package 'time')" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || bench_fail "/usr/bin/time is missing (Debian package 'time')"
 
 data="$bench/drift-$rows"
 if [[ ! -f "$data/current.csv" ]]; then
@@ -40,8 +33,7 @@ for ((i = 1; i <= runs; i++)); do
     # Exit 1 is the drift verdict (the current file drifts on purpose); anything else is a failure.
     if [[ $status -ne 0 && $status -ne 1 ]]; then
         cat "$bench/drift-stderr.txt" >&2
-        echo "run_drift_bench: runlens drift failed with status $status" >&2
-        exit 1
+        bench_fail "runlens drift failed with status $status"
     fi
     # /usr/bin/time puts "Command exited with non-zero status 1" first for the drift verdict; the figures are last.
     read -r wall user sys rss < <(tail -n 1 "$bench/drift-time.txt")

@@ -4,25 +4,25 @@
 # and a 10 M row predictions CSV read and evaluated end to end (bench_classification, Google Benchmark).
 #   tests/bench/run_eval_bench.sh                 uses build/dev (configured with cmake --preset dev)
 #   BUILD=build/ci tests/bench/run_eval_bench.sh   another build tree
+#   SMALL=1 tests/bench/run_eval_bench.sh          a hundredth of the rows: a quick run of the timings and checks
 # Single-threaded code; CPU time is the figure to read on a shared machine, wall time is printed beside it with the
 # load average at the start.
 # Writes the table to build/bench/eval_results.md.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=$(realpath "${BUILD:-$root/build/dev}")
-out="$root/build/bench"
-mkdir -p "$out"
-cmake --build "$build" --target bench_classification -j2 >/dev/null
-bench="$build/tests/bench/bench_classification"
-[[ -x "$bench" ]] || { echo "run_eval_bench: $bench was not built (is libbenchmark-dev installed?)" >&2; exit 1; }
+use_build_tree dev
+build_targets bench_classification
+program="$build/tests/bench/bench_classification"
+[[ -x "$program" ]] || bench_fail "$program was not built (is libbenchmark-dev installed?)"
 
-json="$out/eval_bench.json"
+json="$bench/eval_bench.json"
 load=$(cut -d' ' -f1 /proc/loadavg)
-"$bench" --benchmark_filter="${FILTER:-binaryAll|binaryRocAndPr|multiclassAll|binaryPredictionsFile}" \
+# The program checks its fast paths against the reference ones after the timings and fails when they disagree.
+"$program" ${SMALL:+--small} --benchmark_filter="${FILTER:-binaryAll|binaryRocAndPr|multiclassAll|binaryPredictionsFile}" \
     --benchmark_format=json >"$json"
 
-python3 - "$json" "$out/eval_results.md" "$load" <<'PY'
+python3 - "$json" "$bench/eval_results.md" "$load" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))
 goals = {"binaryAll": ("10 M binary: confusion, calibration (15 bins), Brier, log loss, ROC, PR", 2000),

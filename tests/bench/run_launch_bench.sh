@@ -6,13 +6,14 @@
 # (user + system, all threads), which says more than wall time when other work shares the cores.
 # Usage: bash tests/bench/run_launch_bench.sh   (BUILD=build/dev, RUNS=10000, REPEAT=7)
 set -euo pipefail
-here="$(cd "$(dirname "$0")/../.." && pwd)"
-build="${BUILD:-$here/build/dev}"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+use_build_tree dev
 runs="${RUNS:-10000}"
 repeat="${REPEAT:-7}"
 out="$build/bench"
 mkdir -p "$out"
-cmake --build "$build" --target runlens-gui make_launch_cache >/dev/null
+build_targets runlens-gui make_launch_cache
 cache="$out/launch-$runs.runlens"
 if [[ ! -f "$cache" ]]; then
     "$build/tests/bench/make_launch_cache" "$cache" "$runs" 50

@@ -8,25 +8,17 @@
 # SKIP_TB=1 to leave out the EventAccumulator (6-7 minutes and about 2 GB on the default log).
 # Writes the table to build/bench/tb_results.md.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=${RUNS:-1}
 tags=${TAGS:-1000}
 steps=${STEPS:-10000}
-bench="$root/build/bench"
 venv=${VENV:-$bench/venv}
-mkdir -p "$bench"
 
-if [[ -n "${BUILD:-}" ]]; then
-    build=$(realpath "$BUILD")
-else
-    build="$root/build/release"
-    (cd "$root" && cmake --preset release >/dev/null)
-fi
-cmake --build "$build" --target runlens -j2 >"$bench/tb_build.log" 2>&1 ||
-    { tail -n 20 "$bench/tb_build.log" >&2; echo "run_tb_bench: building runlens failed" >&2; exit 1; }
+use_build_tree release
+build_targets runlens
 runlens="$build/app/runlens"
-[[ -x "$runlens" ]] || { echo "run_tb_bench: $runlens was not built" >&2; exit 1; }
+[[ -x "$runlens" ]] || bench_fail "$runlens was not built"
 
 logdir="$bench/tb-$runs-$tags-$steps"
 if [[ ! -f "$logdir/manifest.json" ]]; then
@@ -38,20 +30,7 @@ points=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["points
 bytes=$(du -sb "$logdir" | cut -f1)
 
 # One core for each reader; /usr/bin/time -v gives the peak RSS.
-pin=()
-command -v taskset >/dev/null && pin=(taskset -c 0)
-timer=()
-[[ -x /usr/bin/time ]] && timer=(/usr/bin/time -v -o "$bench/tb_time.txt")
-[[ ${#timer[@]} -eq 0 ]] && echo "run_tb_bench: /usr/bin/time missing (Debian package 'time'); no peak memory" >&2
-
-measure() {  # measure NAME CMD... -> prints wall seconds; output in NAME.out
-    local log=$1.out start end
-    shift
-    start=$EPOCHREALTIME
-    "${timer[@]}" "${pin[@]}" "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "run_tb_bench: '$*' failed" >&2; exit 1; }
-    end=$EPOCHREALTIME
-    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
-}
+pin_to_one_core "$bench/tb_time.txt"
 peak_kb() {
     if [[ -f "$bench/tb_time.txt" ]]; then awk -F': ' '/Maximum resident set size/ {print $2}' "$bench/tb_time.txt"
     else echo n/a; fi
