@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace runlens {
 
@@ -16,6 +19,26 @@ namespace {
 using nlohmann::json;
 
 using text::iendsWith;
+
+// Whether a stored evaluation was computed from this very artifact: saved with `eval --predictions FILE --run RUN`
+// where FILE is in the run's own artifact folder. Its path ends with the artifact's path (whole names) and the file
+// there still holds the artifact's bytes. The artifact's own copy in the cache is compared, not only the names, so a
+// file of the same name elsewhere is never taken for it.
+bool isStoredFile(const std::vector<std::string>& storedPaths, const ArtifactRow& artifact,
+                  const std::string& content) {
+    for (const std::string& stored : storedPaths) {
+        if (stored.size() <= artifact.path.size() || !stored.ends_with(artifact.path) ||
+            stored[stored.size() - artifact.path.size() - 1] != '/')
+            continue;
+        std::error_code ec;
+        if (std::filesystem::file_size(stored, ec) != content.size() || ec)
+            continue;
+        std::ifstream in(stored, std::ios::binary);
+        if (std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()) == content)
+            return true;
+    }
+    return false;
+}
 
 std::string fileName(const std::string& path) {
     const auto slash = path.rfind('/');
@@ -70,6 +93,7 @@ std::optional<std::vector<std::string>> kubeflowLabels(CacheReader& reader, std:
 
 Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const analysis::EvaluationOptions& options) {
     RunEvaluations out;
+    std::vector<std::string> storedPaths;
     auto stored = runAnalyses(cache, run.id, analysis_kind::evaluation);
     if (!stored)
         return stored.error();
@@ -82,6 +106,8 @@ Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const
         }
         if (e->name.empty())
             e->name = row.name;
+        if (!e->path.empty())
+            storedPaths.push_back(e->path);
         out.evaluations.push_back(std::move(*e));
     }
 
@@ -103,6 +129,9 @@ Result<RunEvaluations> loadRunEvaluations(Cache& cache, const RunRow& run, const
         if (!*content)
             continue;
         const std::string& text = **content;
+        // Listed once: the stored evaluation has the name and options it was saved with.
+        if (isStoredFile(storedPaths, a, text))
+            continue;
         if (csv) {
             if (auto labels = kubeflowLabels(reader, run.id, *artifacts, a.path)) {
                 auto m = analysis::kubeflowConfusion(text, *labels, a.path);

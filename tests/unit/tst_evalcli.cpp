@@ -5,12 +5,15 @@
 #include "analysis/predictions.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 using json = nlohmann::json;
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void bareFileJsonContract();
     void bareFileText();
     void attachToRunAndShowRun();
+    void savedArtifactIsListedOnce();
     void badFileIsAnErrorNamingRowAndColumn();
     void kubeflowConfusionMatrixThroughTheImporter();
     void clearmlConfusionPlotThroughTheImporter();
@@ -156,6 +160,55 @@ void TestEvalCli::attachToRunAndShowRun() {
     QVERIFY2(text.exitCode == 0, text.err.c_str());
     QVERIFY(text.out.find("val-preds") != std::string::npos);
     QVERIFY(text.out.find("eval/confusion_matrix.json  (logged confusion matrix, 1000 samples") != std::string::npos);
+}
+
+void TestEvalCli::savedArtifactIsListedOnce() {
+    // The run's own predictions artifact, evaluated and saved to the run under another name.
+    const auto artifact = runlens::test::sourceDir() / "resources" / "demo" / "mlruns" / "130787383688644947" /
+                          "175e994126074d5fb6ab14759da618fd" / "artifacts" / "eval" / "predictions.csv";
+    QVERIFY(std::filesystem::is_regular_file(artifact));
+    const auto listed = [&] {
+        const auto shown = runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("eval"),
+                                       QStringLiteral("175e9941"), QStringLiteral("--json")});
+        return shown.exitCode == 0 ? json::parse(shown.out) : json::array();
+    };
+    const std::size_t before = listed().size();
+    QVERIFY(before > 0);
+    const auto saved =
+        runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("eval"), QStringLiteral("--predictions"),
+                    QString::fromStdString(artifact.string()), QStringLiteral("--run"), QStringLiteral("175e9941"),
+                    QStringLiteral("--name"), QStringLiteral("saved-artifact")});
+    QVERIFY2(saved.exitCode == 0, saved.err.c_str());
+
+    // Saved once, listed once: the stored evaluation takes the artifact's place.
+    json list = listed();
+    QCOMPARE(list.size(), before);
+    int fromThatFile = 0;
+    for (const auto& e : list) {
+        const std::string source = e["source"]["path"].get<std::string>();
+        if (source.ends_with("eval/predictions.csv")) {
+            ++fromThatFile;
+            QCOMPARE(e["name"].get<std::string>(), std::string("saved-artifact"));
+        }
+    }
+    QCOMPARE(fromThatFile, 1);
+
+    // A different file that only has the same name and folder is another evaluation: both are listed.
+    const QString otherDir = path("elsewhere/eval");
+    QVERIFY(QDir().mkpath(otherDir));
+    const QString other = otherDir + QStringLiteral("/predictions.csv");
+    QVERIFY(QFile::copy(m_predictions, other));
+    QCOMPARE(runlensCli({QStringLiteral("--cache"), m_cache, QStringLiteral("eval"), QStringLiteral("--predictions"),
+                         other, QStringLiteral("--run"), QStringLiteral("175e9941"), QStringLiteral("--name"),
+                         QStringLiteral("same-name")})
+                 .exitCode,
+             0);
+    list = listed();
+    QCOMPARE(list.size(), before + 1);
+    fromThatFile = 0;
+    for (const auto& e : list)
+        fromThatFile += e["source"]["path"].get<std::string>().ends_with("eval/predictions.csv") ? 1 : 0;
+    QCOMPARE(fromThatFile, 2);
 }
 
 void TestEvalCli::badFileIsAnErrorNamingRowAndColumn() {
