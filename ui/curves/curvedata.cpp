@@ -273,22 +273,21 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
     out.x.reserve(expected);
     out.low.reserve(expected);
     out.high.reserve(expected);
-    int current = -1;
-    double low = 0, high = 0, xFirst = 0, xLast = 0;
-    bool ordered = true;
-    const auto flush = [&] {
-        if (current < 0)
-            return;
-        out.index.push_back(current);
-        out.x.push_back(0.5 * (xFirst + xLast));
+    const auto emit = [&out](int column, double x, double low, double high) {
+        out.index.push_back(column);
+        out.x.push_back(x);
         out.low.push_back(low);
         out.high.push_back(high);
     };
+    int current = -1;
+    double low = 0, high = 0, xFirst = 0, xLast = 0;
+    bool ordered = true;
+    const bool stepAxis = mode == XMode::step;
     for (auto it = begin; it != buckets.end(); ++it) {
         const double step = 0.5 * (static_cast<double>(it->firstStep) + static_cast<double>(it->lastStep));
-        if (mode == XMode::step && step > x1)
+        if (stepAxis && step > x1)
             break;
-        const double x = toX(step);
+        const double x = stepAxis ? step : toX(step);
         if (x < x0 || x > x1 || std::isnan(it->min) || std::isnan(it->max))
             continue;
         const int column = columnOf(x);
@@ -303,16 +302,17 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
             ordered = false;  // time went backwards (a clock reset): fall back to per-column accumulators
             break;
         }
-        flush();
+        if (current >= 0)
+            emit(current, 0.5 * (xFirst + xLast), low, high);
         current = column;
         low = it->min;
         high = it->max;
         xFirst = xLast = x;
     }
-    if (ordered) {
-        flush();
+    if (ordered && current >= 0)
+        emit(current, 0.5 * (xFirst + xLast), low, high);
+    if (ordered)
         return out;
-    }
 
     out = Columns();
     const auto n = static_cast<std::size_t>(columns);
@@ -410,8 +410,16 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
         if (!rangePerRun)
             return;
         for (const Columns* columnsOf : {&sceneRun.raw, &sceneRun.smooth}) {
-            for (const std::vector<double>* values : {&columnsOf->low, &columnsOf->high}) {
-                for (double v : *values) {
+            for (std::size_t k = 0; k < columnsOf->size(); ++k) {
+                const double low = columnsOf->low[k];
+                const double high = columnsOf->high[k];
+                // A linear axis with finite extremes (nearly every column) needs one min and one max per column.
+                if (!settings.logY && std::isfinite(low) && std::isfinite(high)) {
+                    job.low = std::min(job.low, std::min(low, high));
+                    job.high = std::max(job.high, std::max(low, high));
+                    continue;
+                }
+                for (double v : {low, high}) {
                     if (!std::isfinite(v))
                         continue;
                     if (settings.logY) {
