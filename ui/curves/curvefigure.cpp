@@ -117,6 +117,12 @@ template <typename Span> void walkColumns(const QPointF* points, std::size_t cou
     }
 }
 
+// The rows one curve covers in one pixel column.
+struct ColumnRun {
+    std::int16_t top;
+    std::int16_t bottom;
+};
+
 // Draws one-pixel polylines into a 32-bit premultiplied image without a painter: each segment becomes one vertical
 // run of pixels per pixel column it crosses. Curves decimated to pixel columns have a vertex in nearly every
 // column, so the work is a few pixel blends per vertex. The runs go to a column-major layer first (a vertical run
@@ -132,10 +138,13 @@ public:
     SpanRaster& operator=(const SpanRaster&) = delete;
     ~SpanRaster() { flush(); }
 
-    void setColour(const QColor& colour) {
-        m_keep = 255 - static_cast<quint32>(colour.alpha());
-        m_source = qPremultiply(colour.rgba());
+    void setColour(const QColor& colour) { setColour(keepOf(colour), premultipliedOf(colour)); }
+    void setColour(quint32 keep, quint32 source) {
+        m_keep = keep;
+        m_source = source;
     }
+    static quint32 keepOf(const QColor& colour) { return 255 - static_cast<quint32>(colour.alpha()); }
+    static quint32 premultipliedOf(const QColor& colour) { return qPremultiply(colour.rgba()); }
 
     // The pieces of one polyline in one pixel column join into one run (the line is continuous and its columns
     // come left to right), so a translucent curve blends each of its pixels once, and overlapping pieces (the
@@ -184,7 +193,36 @@ public:
             std::fill(pixel, end, m_source);
             return;
         }
-        blend(pixel, end);
+        blend(pixel, end, m_keep, m_source);
+    }
+
+    // Fills a curve's run in each pixel column from..to of runs (indexed by column - origin.x(), rows relative to
+    // origin.y(), an empty column has top > bottom) with the current colour. The colour is held in locals: pixel
+    // stores may alias the members.
+    void fillRuns(const ColumnRun* runs, int from, int to, const QPoint& origin) {
+        if (m_layer.empty() || from > to)
+            return;
+        const int height = m_clip.height();
+        const int firstRow = m_clip.top() - origin.y();
+        const int lastRow = m_clip.bottom() - origin.y();
+        const quint32 keep = m_keep;
+        const quint32 source = m_source;
+        quint32* column = m_layer.data() + static_cast<std::size_t>(origin.x() + from - m_clip.left()) * height;
+        bool filled = false;
+        for (int c = from; c <= to; ++c, column += height) {
+            const int top = std::max<int>(runs[c].top, firstRow);
+            const int bottom = std::min<int>(runs[c].bottom, lastRow);
+            if (top > bottom)
+                continue;
+            filled = true;
+            quint32* const pixel = column + (top - firstRow);
+            quint32* const end = column + (bottom - firstRow) + 1;
+            if (keep == 0)
+                std::fill(pixel, end, source);
+            else
+                blend(pixel, end, keep, source);
+        }
+        m_dirty = m_dirty || filled;
     }
 
     // Composes what was drawn over the image (source over destination, both premultiplied) and clears the layer,
@@ -209,12 +247,12 @@ public:
 private:
     // Source over a contiguous run of premultiplied pixels with one colour: four pixels per step where SSE2 is
     // there, with the same rounding as scaled().
-    void blend(quint32* pixel, quint32* const end) const {
+    static void blend(quint32* pixel, quint32* const end, quint32 keep, quint32 sourceColour) {
 #if defined(__SSE2__)
         const __m128i zero = _mm_setzero_si128();
-        const __m128i factor = _mm_set1_epi16(static_cast<short>(m_keep));
+        const __m128i factor = _mm_set1_epi16(static_cast<short>(keep));
         const __m128i half = _mm_set1_epi16(0x80);
-        const __m128i source = _mm_set1_epi32(static_cast<int>(m_source));
+        const __m128i source = _mm_set1_epi32(static_cast<int>(sourceColour));
         for (; end - pixel >= 4; pixel += 4) {
             const __m128i under = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pixel));
             __m128i low = _mm_mullo_epi16(_mm_unpacklo_epi8(under, zero), factor);
@@ -225,7 +263,7 @@ private:
         }
 #endif
         for (; pixel != end; ++pixel)
-            *pixel = m_source + scaled(*pixel, m_keep);
+            *pixel = sourceColour + scaled(*pixel, keep);
     }
 
     // Every channel of a premultiplied pixel times factor / 255, two channels per multiplication.
@@ -597,13 +635,9 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         // First every curve's pixel-column runs, one curve per task: its points are walked once and read in
         // order, instead of once per strip after a search for the strip's edges in memory no cache still holds.
         // Rows are kept relative to the clip, clamped one row beyond it (clamping commutes with joining pieces).
-        struct Run {
-            std::int16_t top;
-            std::int16_t bottom;
-        };
         const int width = clip.width();
         const int rowLimit = clip.height();
-        std::vector<Run> runs(order.size() * static_cast<std::size_t>(width));
+        std::vector<ColumnRun> runs(order.size() * static_cast<std::size_t>(width));
         std::vector<std::pair<int, int>> reach(order.size());  // first and last column with a run, clip-relative
         std::vector<std::size_t> curveIndexes(order.size());
         for (std::size_t i = 0; i < curveIndexes.size(); ++i)
@@ -618,8 +652,8 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
                 if (c.high[k] != c.low[k])
                     points.push_back(clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy()));
             }
-            Run* const row = runs.data() + curve * static_cast<std::size_t>(width);
-            std::fill(row, row + width, Run{SHRT_MAX, SHRT_MIN});
+            ColumnRun* const row = runs.data() + curve * static_cast<std::size_t>(width);
+            std::fill(row, row + width, ColumnRun{SHRT_MAX, SHRT_MIN});
             int first = INT_MAX;
             int last = INT_MIN;
             const int left = clip.left();
@@ -628,7 +662,7 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
                 if (x < left || x > clip.right())
                     return;
                 const int column = x - left;
-                Run& run = row[column];
+                ColumnRun& run = row[column];
                 run.top =
                     static_cast<std::int16_t>(std::min<int>(run.top, std::clamp(std::min(ya, yb) - top, -1, rowLimit)));
                 run.bottom = static_cast<std::int16_t>(
@@ -641,6 +675,9 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         // Then vertical strips of the plot are filled in parallel, each strip every curve in order, so the result
         // is the same as one pass; the strips are disjoint memory. Several strips per thread: the noisy start of
         // the curves costs far more than their flat tails, and equal halves left one thread idle.
+        std::vector<std::pair<quint32, quint32>> colours;  // converted once, not once per strip
+        for (const auto& [columns, colour] : order)
+            colours.emplace_back(SpanRaster::keepOf(colour), SpanRaster::premultipliedOf(colour));
         const int threads = std::clamp(QThread::idealThreadCount(), 1, 8);
         const int count = threads == 1 ? 1 : std::clamp(width / 32, 1, 4 * threads);
         std::vector<QRect> strips;
@@ -659,12 +696,8 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
                 const int to = std::min(stripLast, reach[curve].second);
                 if (from > to)
                     continue;
-                part.setColour(order[curve].second);
-                const Run* const row = runs.data() + curve * static_cast<std::size_t>(width);
-                for (int column = from; column <= to; ++column) {
-                    if (row[column].top <= row[column].bottom)
-                        part.fill(clip.left() + column, clip.top() + row[column].top, clip.top() + row[column].bottom);
-                }
+                part.setColour(colours[curve].first, colours[curve].second);
+                part.fillRuns(runs.data() + curve * static_cast<std::size_t>(width), from, to, clip.topLeft());
             }
         });
         return;
