@@ -97,6 +97,7 @@ private Q_SLOTS:
     void singleStepSpikeInOneMillionPointsSurvives();
     void denseOverlayDrawsEveryRun();
     void denseTranslucentCurveBlendsEachPixelOnce();
+    void exactTrackPassGivesTheBucketColumns();
     void importedNamesStayPlainText();
 
 private:
@@ -582,6 +583,58 @@ void TestCurveView::denseTranslucentCurveBlendsEachPixelOnce() {
     }
     // Every column of the zigzag is drawn from its min to its max: at least 20 units of 200 per pixel column.
     QVERIFY2(covered > (right - left) * plot.height() * 0.09, qPrintable(QString::number(covered)));
+}
+
+void TestCurveView::exactTrackPassGivesTheBucketColumns() {
+    using namespace runlens::ui::curves;
+    // 1,500 points with uneven steps, a few NaN values (raw, and so smoothed after them) and a spike.
+    std::vector<runlens::MetricPoint> points;
+    std::int64_t step = 3;
+    for (int i = 0; i < 1500; ++i) {
+        step += 1 + (i % 5 == 0 ? 3 : 0);
+        const double value = i == 700 ? 1e4 : (i % 97 == 13 ? std::nan("") : 1.0 + 0.01 * (i % 17) - i * 1e-4);
+        points.push_back({step, 1.7e12 + 1000.0 * i + (i % 3), value});
+    }
+    const Track track = makeTrack(7, points, {}, 0.6);
+    QVERIFY(track.exact);
+    QCOMPARE(track.pointSteps.size(), points.size());
+    const auto same = [](const Columns& a, const Columns& b) {
+        return a.index == b.index && a.x == b.x && a.low == b.low && a.high == b.high;
+    };
+    for (XMode mode : {XMode::step, XMode::relativeTime, XMode::wallTime}) {
+        const auto [e0, e1] = track.extent(mode);
+        const double w = e1 - e0;
+        for (const auto& [x0, x1] : std::vector<std::pair<double, double>>{
+                 {e0, e1}, {e0 + 0.3 * w, e0 + 0.8 * w}, {e0 + 0.45 * w, e0 + 0.46 * w}, {e1 + 1, e1 + 2 * w}}) {
+            for (int columns : {97, 820, 4000}) {
+                Columns raw, smooth;
+                decimateRawAndSmooth(track, mode, x0, x1, columns, raw, smooth);
+                QVERIFY(same(raw, decimateTrack(track, false, mode, x0, x1, columns)));
+                QVERIFY(same(smooth, decimateTrack(track, true, mode, x0, x1, columns)));
+            }
+        }
+    }
+    // More columns than points: every point in range is its own column, drawn as it is.
+    Columns raw, smooth;
+    decimateRawAndSmooth(track, XMode::step, track.extent(XMode::step).first, track.extent(XMode::step).second, 20000,
+                         raw, smooth);
+    const auto finite = std::count_if(points.begin(), points.end(), [](const auto& p) { return !std::isnan(p.value); });
+    QCOMPARE(raw.size(), static_cast<std::size_t>(finite));
+    QCOMPARE(raw.low, raw.high);
+    const auto spike = std::find(raw.high.begin(), raw.high.end(), 1e4);  // the spike kept exactly, at its step
+    QVERIFY(spike != raw.high.end());
+    QCOMPARE(raw.x[static_cast<std::size_t>(spike - raw.high.begin())], double(points[700].step));
+
+    // A clock reset (time going backwards) still gives what the bucket path gives.
+    std::vector<runlens::MetricPoint> reset = points;
+    for (std::size_t i = 900; i < reset.size(); ++i)
+        reset[i].timestampMs -= 600'000;
+    const Track resetTrack = makeTrack(8, reset, {}, 0.6);
+    const auto [r0, r1] = resetTrack.extent(XMode::wallTime);
+    Columns resetRaw, resetSmooth;
+    decimateRawAndSmooth(resetTrack, XMode::wallTime, r0, r1, 820, resetRaw, resetSmooth);
+    QVERIFY(same(resetRaw, decimateTrack(resetTrack, false, XMode::wallTime, r0, r1, 820)));
+    QVERIFY(same(resetSmooth, decimateTrack(resetTrack, true, XMode::wallTime, r0, r1, 820)));
 }
 
 void TestCurveView::importedNamesStayPlainText() {

@@ -119,10 +119,17 @@ Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const L
     track.runId = runId;
     track.pointCount = static_cast<std::int64_t>(points.size());
     track.exact = lod.levels.empty();
-    if (track.exact)
+    if (track.exact) {
         track.raw.push_back(pointBuckets(points));
-    else
+        track.pointSteps.reserve(points.size());
+        track.rawValues.reserve(points.size());
+        for (const MetricPoint& p : points) {
+            track.pointSteps.push_back(static_cast<double>(p.step));
+            track.rawValues.push_back(p.value);
+        }
+    } else {
         track.raw = lod.levels;
+    }
     if (!track.raw.empty() && !track.raw.front().empty()) {
         track.firstStep = track.raw.front().front().firstStep;
         track.lastStep = track.raw.front().back().lastStep;
@@ -153,9 +160,10 @@ Track makeTrack(std::int64_t runId, std::span<const MetricPoint> points, const L
         std::vector<MetricPoint> smoothPoints(points.begin(), points.end());
         for (std::size_t i = 0; i < smoothPoints.size(); ++i)
             smoothPoints[i].value = smoothed[i];
-        if (track.exact)
+        if (track.exact) {
             track.smooth.push_back(pointBuckets(smoothPoints));
-        else
+            track.smoothValues = smoothed;
+        } else
             track.smooth = seriescodec::buildLod(smoothPoints).levels;
     }
     return track;
@@ -231,6 +239,8 @@ Track makeDetailTrack(std::int64_t runId, std::span<const MetricPoint> points, d
         for (std::size_t i = 0; i < smoothSlice.size(); ++i)
             smoothSlice[i].value = smoothed[first + i];
         track.smooth.push_back(pointBuckets(smoothSlice));
+        track.smoothValues.assign(smoothed.begin() + static_cast<std::ptrdiff_t>(first),
+                                  smoothed.begin() + static_cast<std::ptrdiff_t>(first + smoothSlice.size()));
     }
     return track;
 }
@@ -273,22 +283,21 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
     out.x.reserve(expected);
     out.low.reserve(expected);
     out.high.reserve(expected);
-    int current = -1;
-    double low = 0, high = 0, xFirst = 0, xLast = 0;
-    bool ordered = true;
-    const auto flush = [&] {
-        if (current < 0)
-            return;
-        out.index.push_back(current);
-        out.x.push_back(0.5 * (xFirst + xLast));
+    const auto emit = [&out](int column, double x, double low, double high) {
+        out.index.push_back(column);
+        out.x.push_back(x);
         out.low.push_back(low);
         out.high.push_back(high);
     };
+    int current = -1;
+    double low = 0, high = 0, xFirst = 0, xLast = 0;
+    bool ordered = true;
+    const bool stepAxis = mode == XMode::step;
     for (auto it = begin; it != buckets.end(); ++it) {
         const double step = 0.5 * (static_cast<double>(it->firstStep) + static_cast<double>(it->lastStep));
-        if (mode == XMode::step && step > x1)
+        if (stepAxis && step > x1)
             break;
-        const double x = toX(step);
+        const double x = stepAxis ? step : toX(step);
         if (x < x0 || x > x1 || std::isnan(it->min) || std::isnan(it->max))
             continue;
         const int column = columnOf(x);
@@ -303,16 +312,17 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
             ordered = false;  // time went backwards (a clock reset): fall back to per-column accumulators
             break;
         }
-        flush();
+        if (current >= 0)
+            emit(current, 0.5 * (xFirst + xLast), low, high);
         current = column;
         low = it->min;
         high = it->max;
         xFirst = xLast = x;
     }
-    if (ordered) {
-        flush();
+    if (ordered && current >= 0)
+        emit(current, 0.5 * (xFirst + xLast), low, high);
+    if (ordered)
         return out;
-    }
 
     out = Columns();
     const auto n = static_cast<std::size_t>(columns);
@@ -337,6 +347,96 @@ Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, 
         out.high.push_back(highs[c]);
     }
     return out;
+}
+
+void decimateRawAndSmooth(const Track& track, XMode mode, double x0, double x1, int columns, Columns& raw,
+                          Columns& smooth) {
+    raw = Columns();
+    smooth = Columns();
+    const std::size_t count = track.pointSteps.size();
+    const bool hasSmooth = !track.smooth.empty();
+    const bool compact = track.exact && !track.raw.empty() && count == track.rawValues.size() &&
+                         (!hasSmooth || track.smoothValues.size() == count) && count == track.raw.front().size();
+    if (!compact || columns <= 0 || !(x1 > x0) || (mode != XMode::step && !track.hasTime())) {
+        raw = decimateTrack(track, false, mode, x0, x1, columns);
+        if (hasSmooth)
+            smooth = decimateTrack(track, true, mode, x0, x1, columns);
+        return;
+    }
+    const auto [e0, e1] = track.extent(mode);
+    if (e1 < x0 || e0 > x1)
+        return;
+    const double* const steps = track.pointSteps.data();
+    const double* const rawValues = track.rawValues.data();
+    const double* const smoothValues = hasSmooth ? track.smoothValues.data() : nullptr;
+    const bool stepAxis = mode == XMode::step;
+    std::size_t begin = 0;
+    if (stepAxis)
+        begin = static_cast<std::size_t>(std::lower_bound(steps, steps + count, x0) - steps);
+    const double width = (x1 - x0) / columns;
+    StepToX toX(track, mode);
+
+    // One accumulator per curve, as in decimateTrack: a column is written when the next one starts.
+    struct Accumulator {
+        Columns* out;
+        int current = -1;
+        double low = 0, high = 0, xFirst = 0, xLast = 0;
+        void add(int column, double x, double value) {
+            if (column == current) {
+                low = std::min(low, value);
+                high = std::max(high, value);
+                xFirst = std::min(xFirst, x);
+                xLast = std::max(xLast, x);
+                return;
+            }
+            finish();
+            current = column;
+            low = high = value;
+            xFirst = xLast = x;
+        }
+        void finish() {
+            if (current < 0)
+                return;
+            out->index.push_back(current);
+            out->x.push_back(0.5 * (xFirst + xLast));
+            out->low.push_back(low);
+            out->high.push_back(high);
+        }
+    };
+    const auto expected = std::min<std::size_t>(static_cast<std::size_t>(columns), count - begin);
+    for (Columns* c : {&raw, &smooth}) {
+        if (c == &smooth && !hasSmooth)
+            continue;
+        c->index.reserve(expected);
+        c->x.reserve(expected);
+        c->low.reserve(expected);
+        c->high.reserve(expected);
+    }
+    Accumulator rawColumns{&raw};
+    Accumulator smoothColumns{&smooth};
+    int last = -1;
+    for (std::size_t i = begin; i < count; ++i) {
+        const double step = steps[i];
+        if (stepAxis && step > x1)
+            break;
+        const double x = stepAxis ? step : toX(step);
+        if (x < x0 || x > x1)
+            continue;
+        const int column = std::min(static_cast<int>((x - x0) / width), columns - 1);
+        if (column < last) {
+            // Time went backwards (a clock reset): the bucket path has the per-column accumulators for that.
+            raw = decimateTrack(track, false, mode, x0, x1, columns);
+            smooth = hasSmooth ? decimateTrack(track, true, mode, x0, x1, columns) : Columns();
+            return;
+        }
+        last = column;
+        if (!std::isnan(rawValues[i]))
+            rawColumns.add(column, x, rawValues[i]);
+        if (smoothValues && !std::isnan(smoothValues[i]))
+            smoothColumns.add(column, x, smoothValues[i]);
+    }
+    rawColumns.finish();
+    smoothColumns.finish();
 }
 
 std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const LayoutRun> runs, XMode mode) {
@@ -404,14 +504,20 @@ ChartScene layoutChart(const QString& key, const KeyTracks& tracks, std::span<co
     const auto decimateJob = [&](Job& job) {
         SceneRun& sceneRun = job.result;
         sceneRun = SceneRun{job.run->runId, job.run->name, job.run->colour, {}, {}};
-        sceneRun.raw = decimateTrack(*job.track, false, settings.xMode, scene.x0, scene.x1, columns);
-        if (!job.track->smooth.empty())
-            sceneRun.smooth = decimateTrack(*job.track, true, settings.xMode, scene.x0, scene.x1, columns);
+        decimateRawAndSmooth(*job.track, settings.xMode, scene.x0, scene.x1, columns, sceneRun.raw, sceneRun.smooth);
         if (!rangePerRun)
             return;
         for (const Columns* columnsOf : {&sceneRun.raw, &sceneRun.smooth}) {
-            for (const std::vector<double>* values : {&columnsOf->low, &columnsOf->high}) {
-                for (double v : *values) {
+            for (std::size_t k = 0; k < columnsOf->size(); ++k) {
+                const double low = columnsOf->low[k];
+                const double high = columnsOf->high[k];
+                // A linear axis with finite extremes (nearly every column) needs one min and one max per column.
+                if (!settings.logY && std::isfinite(low) && std::isfinite(high)) {
+                    job.low = std::min(job.low, std::min(low, high));
+                    job.high = std::max(job.high, std::max(low, high));
+                    continue;
+                }
+                for (double v : {low, high}) {
                     if (!std::isfinite(v))
                         continue;
                     if (settings.logY) {

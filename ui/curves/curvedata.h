@@ -33,6 +33,11 @@ struct Track {
     std::vector<std::vector<LodBucket>> raw;
     std::vector<std::vector<LodBucket>> smooth;  // empty when smoothing is off
     bool exact = false;
+    // Exact tracks also keep their points as plain arrays, raw and smoothed values sharing one step array, which
+    // is what a redraw reads: three doubles per point instead of two 32-byte buckets, and one column lookup.
+    std::vector<double> pointSteps;
+    std::vector<double> rawValues;
+    std::vector<double> smoothValues;  // empty when smoothing is off
     // (step, time) samples in step order, every point or every level-0 bucket, to place steps on a time axis.
     std::vector<std::int64_t> timeSteps;
     std::vector<double> timeMs;
@@ -88,6 +93,11 @@ struct Columns {
 // Min/max per column of [x0, x1] cut into columns, from the coarsest level that still gives two buckets per column
 // in view (the finest level otherwise). NaN is skipped; infinities are kept.
 Columns decimateTrack(const Track& track, bool smoothed, XMode mode, double x0, double x1, int columns);
+
+// The raw and smoothed columns of a track at once: for exact tracks one pass over their point arrays (the same
+// columns decimateTrack gives), otherwise decimateTrack twice. smooth stays empty without smoothing.
+void decimateRawAndSmooth(const Track& track, XMode mode, double x0, double x1, int columns, Columns& raw,
+                          Columns& smooth);
 
 // What the chart of one key shows, computed off the GUI thread and painted as is.
 struct SceneRun {

@@ -13,6 +13,7 @@
 #include <array>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 #if defined(__SSE2__)
@@ -80,6 +81,48 @@ QPointF clampedPoint(double x, double y) {
     return {std::clamp(x, -1e5, 1e5), std::clamp(y, -1e5, 1e5)};
 }
 
+// floor() for coordinates already clamped to +-1e5: without SSE4.1 std::floor is a library call, and it ran several
+// times per vertex.
+int floorToInt(double v) {
+    const int truncated = static_cast<int>(v);
+    return truncated - (v < truncated ? 1 : 0);
+}
+
+// Walks a one-pixel polyline whose points come left to right and calls span(column, ya, yb) for each piece of it
+// in a pixel column: a segment is cut at the column edges (the exit of one column is the entry of the next), a
+// vertical stroke stays one piece. Columns outside [left, right] may still be passed for single points and
+// vertical strokes; span() skips them.
+template <typename Span> void walkColumns(const QPointF* points, std::size_t count, int left, int right, Span&& span) {
+    if (count == 1)
+        span(floorToInt(points[0].x()), floorToInt(points[0].y()), floorToInt(points[0].y()));
+    for (std::size_t i = 1; i < count; ++i) {
+        QPointF a = points[i - 1];
+        QPointF b = points[i];
+        if (a.x() > b.x())
+            std::swap(a, b);
+        const int firstColumn = floorToInt(a.x());
+        if (b.x() - a.x() < 1e-9) {
+            span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
+            continue;
+        }
+        const int first = std::max(firstColumn, left);
+        const int last = std::min(floorToInt(b.x()), right);
+        const double slope = (b.y() - a.y()) / (b.x() - a.x());
+        int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
+        for (int px = first; px <= last; ++px) {
+            const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
+            span(px, entry, exit);
+            entry = exit;
+        }
+    }
+}
+
+// The rows one curve covers in one pixel column.
+struct ColumnRun {
+    std::int16_t top;
+    std::int16_t bottom;
+};
+
 // Draws one-pixel polylines into a 32-bit premultiplied image without a painter: each segment becomes one vertical
 // run of pixels per pixel column it crosses. Curves decimated to pixel columns have a vertex in nearly every
 // column, so the work is a few pixel blends per vertex. The runs go to a column-major layer first (a vertical run
@@ -95,10 +138,13 @@ public:
     SpanRaster& operator=(const SpanRaster&) = delete;
     ~SpanRaster() { flush(); }
 
-    void setColour(const QColor& colour) {
-        m_keep = 255 - static_cast<quint32>(colour.alpha());
-        m_source = qPremultiply(colour.rgba());
+    void setColour(const QColor& colour) { setColour(keepOf(colour), premultipliedOf(colour)); }
+    void setColour(quint32 keep, quint32 source) {
+        m_keep = keep;
+        m_source = source;
     }
+    static quint32 keepOf(const QColor& colour) { return 255 - static_cast<quint32>(colour.alpha()); }
+    static quint32 premultipliedOf(const QColor& colour) { return qPremultiply(colour.rgba()); }
 
     // The pieces of one polyline in one pixel column join into one run (the line is continuous and its columns
     // come left to right), so a translucent curve blends each of its pixels once, and overlapping pieces (the
@@ -106,7 +152,6 @@ public:
     void polyline(const std::vector<QPointF>& points) {
         if (m_layer.empty())
             return;
-        m_dirty = true;
         // The column waiting to be filled lives in locals: as members, every pixel write (unsigned int, which may
         // alias int) sent them back to memory.
         int column = INT_MIN;
@@ -114,7 +159,7 @@ public:
         int bottom = 0;
         const int left = m_clip.left();
         const int right = m_clip.right();
-        const auto span = [&](int x, int ya, int yb) {
+        walkColumns(points.data(), points.size(), left, right, [&](int x, int ya, int yb) {
             if (x < left || x > right)
                 return;
             const int low = std::min(ya, yb);
@@ -128,31 +173,56 @@ public:
             column = x;
             top = low;
             bottom = high;
-        };
-        if (points.size() == 1)
-            span(floorToInt(points[0].x()), floorToInt(points[0].y()), floorToInt(points[0].y()));
-        for (std::size_t i = 1; i < points.size(); ++i) {
-            QPointF a = points[i - 1];
-            QPointF b = points[i];
-            if (a.x() > b.x())
-                std::swap(a, b);
-            const int firstColumn = floorToInt(a.x());
-            if (b.x() - a.x() < 1e-9) {
-                span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
-                continue;
-            }
-            const int first = std::max(firstColumn, left);
-            const int last = std::min(floorToInt(b.x()), right);
-            const double slope = (b.y() - a.y()) / (b.x() - a.x());
-            // y where the segment enters each pixel column; the exit of one column is the entry of the next.
-            int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
-            for (int px = first; px <= last; ++px) {
-                const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
-                span(px, entry, exit);
-                entry = exit;
-            }
-        }
+        });
         fill(column, top, bottom);
+    }
+
+    // Fills rows top..bottom of pixel column x (no column: INT_MIN) with the current colour.
+    void fill(int x, int top, int bottom) {
+        if (x == INT_MIN)
+            return;
+        top = std::max(top, m_clip.top());
+        bottom = std::min(bottom, m_clip.bottom());
+        if (top > bottom)
+            return;
+        m_dirty = true;
+        quint32* pixel =
+            m_layer.data() + static_cast<std::size_t>(x - m_clip.left()) * m_clip.height() + (top - m_clip.top());
+        quint32* const end = pixel + (bottom - top + 1);
+        if (m_keep == 0) {
+            std::fill(pixel, end, m_source);
+            return;
+        }
+        blend(pixel, end, m_keep, m_source);
+    }
+
+    // Fills a curve's run in each pixel column from..to of runs (indexed by column - origin.x(), rows relative to
+    // origin.y(), an empty column has top > bottom) with the current colour. The colour is held in locals: pixel
+    // stores may alias the members.
+    void fillRuns(const ColumnRun* runs, int from, int to, const QPoint& origin) {
+        if (m_layer.empty() || from > to)
+            return;
+        const int height = m_clip.height();
+        const int firstRow = m_clip.top() - origin.y();
+        const int lastRow = m_clip.bottom() - origin.y();
+        const quint32 keep = m_keep;
+        const quint32 source = m_source;
+        quint32* column = m_layer.data() + static_cast<std::size_t>(origin.x() + from - m_clip.left()) * height;
+        bool filled = false;
+        for (int c = from; c <= to; ++c, column += height) {
+            const int top = std::max<int>(runs[c].top, firstRow);
+            const int bottom = std::min<int>(runs[c].bottom, lastRow);
+            if (top > bottom)
+                continue;
+            filled = true;
+            quint32* const pixel = column + (top - firstRow);
+            quint32* const end = column + (bottom - firstRow) + 1;
+            if (keep == 0)
+                std::fill(pixel, end, source);
+            else
+                blend(pixel, end, keep, source);
+        }
+        m_dirty = m_dirty || filled;
     }
 
     // Composes what was drawn over the image (source over destination, both premultiplied) and clears the layer,
@@ -175,39 +245,14 @@ public:
     }
 
 private:
-    // floor() for coordinates already clamped to +-1e5: without SSE4.1 std::floor is a library call, and it ran
-    // several times per vertex.
-    static int floorToInt(double v) {
-        const int truncated = static_cast<int>(v);
-        return truncated - (v < truncated ? 1 : 0);
-    }
-
-    // Fills rows top..bottom of pixel column x (no column: INT_MIN) with the current colour.
-    void fill(int x, int top, int bottom) {
-        if (x == INT_MIN)
-            return;
-        top = std::max(top, m_clip.top());
-        bottom = std::min(bottom, m_clip.bottom());
-        if (top > bottom)
-            return;
-        quint32* pixel =
-            m_layer.data() + static_cast<std::size_t>(x - m_clip.left()) * m_clip.height() + (top - m_clip.top());
-        quint32* const end = pixel + (bottom - top + 1);
-        if (m_keep == 0) {
-            std::fill(pixel, end, m_source);
-            return;
-        }
-        blend(pixel, end);
-    }
-
     // Source over a contiguous run of premultiplied pixels with one colour: four pixels per step where SSE2 is
     // there, with the same rounding as scaled().
-    void blend(quint32* pixel, quint32* const end) const {
+    static void blend(quint32* pixel, quint32* const end, quint32 keep, quint32 sourceColour) {
 #if defined(__SSE2__)
         const __m128i zero = _mm_setzero_si128();
-        const __m128i factor = _mm_set1_epi16(static_cast<short>(m_keep));
+        const __m128i factor = _mm_set1_epi16(static_cast<short>(keep));
         const __m128i half = _mm_set1_epi16(0x80);
-        const __m128i source = _mm_set1_epi32(static_cast<int>(m_source));
+        const __m128i source = _mm_set1_epi32(static_cast<int>(sourceColour));
         for (; end - pixel >= 4; pixel += 4) {
             const __m128i under = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pixel));
             __m128i low = _mm_mullo_epi16(_mm_unpacklo_epi8(under, zero), factor);
@@ -218,7 +263,7 @@ private:
         }
 #endif
         for (; pixel != end; ++pixel)
-            *pixel = m_source + scaled(*pixel, m_keep);
+            *pixel = sourceColour + scaled(*pixel, keep);
     }
 
     // Every channel of a premultiplied pixel times factor / 255, two channels per multiplication.
@@ -569,9 +614,8 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
     }
     // Raw curves first (faint when smoothed), then smoothed ones on top of all of them. Raw envelopes of noisy
     // series zigzag across the plot, so they always use a one-pixel pen.
-    if (raster && dense) {
-        // Many curves: vertical strips of the plot are drawn in parallel, each strip every curve in order, so the
-        // result is the same as one pass; the strips are disjoint memory.
+    if (raster && dense && deviceClip.height() < SHRT_MAX) {
+        // Many curves, in drawing order.
         std::vector<std::pair<const Columns*, QColor>> order;
         for (const SceneRun& run : s.runs) {
             QColor colour = run.colour;
@@ -584,43 +628,76 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
                 order.emplace_back(&run.smooth, run.colour);
         raster.reset();
         const QRect clip = deviceClip.intersected(image->rect());
-        // Several strips per thread: the noisy start of the curves costs far more than their flat tails, and
-        // equal halves left one thread idle for most of the redraw.
+        if (clip.isEmpty())
+            return;
+        const double deviceXScale = xScale * toDevice.m11();
+        const double deviceXOffset = xOffset * toDevice.m11() + toDevice.dx();
+        // First every curve's pixel-column runs, one curve per task: its points are walked once and read in
+        // order, instead of once per strip after a search for the strip's edges in memory no cache still holds.
+        // Rows are kept relative to the clip, clamped one row beyond it (clamping commutes with joining pieces).
+        const int width = clip.width();
+        const int rowLimit = clip.height();
+        std::vector<ColumnRun> runs(order.size() * static_cast<std::size_t>(width));
+        std::vector<std::pair<int, int>> reach(order.size());  // first and last column with a run, clip-relative
+        std::vector<std::size_t> curveIndexes(order.size());
+        for (std::size_t i = 0; i < curveIndexes.size(); ++i)
+            curveIndexes[i] = i;
+        QtConcurrent::blockingMap(curveWorkers(), curveIndexes, [&](std::size_t curve) {
+            const Columns& c = *order[curve].first;
+            thread_local std::vector<QPointF> points;
+            points.clear();
+            for (std::size_t k = 0; k < c.size(); ++k) {
+                const double px = c.x[k] * deviceXScale + deviceXOffset;
+                points.push_back(clampedPoint(px, yPixel(c.low[k]) * toDevice.m22() + toDevice.dy()));
+                if (c.high[k] != c.low[k])
+                    points.push_back(clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy()));
+            }
+            ColumnRun* const row = runs.data() + curve * static_cast<std::size_t>(width);
+            std::fill(row, row + width, ColumnRun{SHRT_MAX, SHRT_MIN});
+            int first = INT_MAX;
+            int last = INT_MIN;
+            const int left = clip.left();
+            const int top = clip.top();
+            walkColumns(points.data(), points.size(), left, clip.right(), [&](int x, int ya, int yb) {
+                if (x < left || x > clip.right())
+                    return;
+                const int column = x - left;
+                ColumnRun& run = row[column];
+                run.top =
+                    static_cast<std::int16_t>(std::min<int>(run.top, std::clamp(std::min(ya, yb) - top, -1, rowLimit)));
+                run.bottom = static_cast<std::int16_t>(
+                    std::max<int>(run.bottom, std::clamp(std::max(ya, yb) - top, -1, rowLimit)));
+                first = std::min(first, column);
+                last = std::max(last, column);
+            });
+            reach[curve] = {first, last};
+        });
+        // Then vertical strips of the plot are filled in parallel, each strip every curve in order, so the result
+        // is the same as one pass; the strips are disjoint memory. Several strips per thread: the noisy start of
+        // the curves costs far more than their flat tails, and equal halves left one thread idle.
+        std::vector<std::pair<quint32, quint32>> colours;  // converted once, not once per strip
+        for (const auto& [columns, colour] : order)
+            colours.emplace_back(SpanRaster::keepOf(colour), SpanRaster::premultipliedOf(colour));
         const int threads = std::clamp(QThread::idealThreadCount(), 1, 8);
-        const int count = threads == 1 ? 1 : std::clamp(clip.width() / 32, 1, 4 * threads);
+        const int count = threads == 1 ? 1 : std::clamp(width / 32, 1, 4 * threads);
         std::vector<QRect> strips;
         for (int i = 0; i < count; ++i) {
-            const int left = clip.left() + clip.width() * i / count;
-            const int right = clip.left() + clip.width() * (i + 1) / count - 1;
+            const int left = clip.left() + width * i / count;
+            const int right = clip.left() + width * (i + 1) / count - 1;
             if (right >= left)
                 strips.emplace_back(QPoint(left, clip.top()), QPoint(right, clip.bottom()));
         }
-        const double deviceXScale = xScale * toDevice.m11();
-        const double deviceXOffset = xOffset * toDevice.m11() + toDevice.dx();
         QtConcurrent::blockingMap(curveWorkers(), strips, [&](const QRect& strip) {
             SpanRaster part(*image, strip);
-            std::vector<QPointF> points;
-            // One column of data beyond each side keeps the segments crossing the strip's edges.
-            const double dataLeft = (strip.left() - 1 - deviceXOffset) / deviceXScale;
-            const double dataRight = (strip.right() + 2 - deviceXOffset) / deviceXScale;
-            for (const auto& [columns, colour] : order) {
-                const Columns& c = *columns;
-                auto first = std::lower_bound(c.x.begin(), c.x.end(), dataLeft);
-                if (first != c.x.begin())
-                    --first;
-                auto last = std::upper_bound(first, c.x.end(), dataRight);
-                if (last != c.x.end())
-                    ++last;
-                points.clear();
-                for (auto k = static_cast<std::size_t>(first - c.x.begin());
-                     k < static_cast<std::size_t>(last - c.x.begin()); ++k) {
-                    const double px = c.x[k] * deviceXScale + deviceXOffset;
-                    points.push_back(clampedPoint(px, yPixel(c.low[k]) * toDevice.m22() + toDevice.dy()));
-                    if (c.high[k] != c.low[k])
-                        points.push_back(clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy()));
-                }
-                part.setColour(colour);
-                part.polyline(points);
+            const int stripFirst = strip.left() - clip.left();
+            const int stripLast = strip.right() - clip.left();
+            for (std::size_t curve = 0; curve < order.size(); ++curve) {
+                const int from = std::max(stripFirst, reach[curve].first);
+                const int to = std::min(stripLast, reach[curve].second);
+                if (from > to)
+                    continue;
+                part.setColour(colours[curve].first, colours[curve].second);
+                part.fillRuns(runs.data() + curve * static_cast<std::size_t>(width), from, to, clip.topLeft());
             }
         });
         return;
