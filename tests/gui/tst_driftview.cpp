@@ -223,6 +223,8 @@ void TestDriftView::demoStoresReportsOnFirstOpen() {
     view.setRun(0, {});
     QVERIFY(view.isLoading());  // read on a worker thread; the bar says so meanwhile
     QCOMPARE(view.loadingText(), QStringLiteral("Loading drift reports..."));
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/drift-loading.png"));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
     QVERIFY(view.loadingText().isEmpty());
     QCOMPARE(view.reportCount(), 2);
@@ -233,6 +235,8 @@ void TestDriftView::demoStoresReportsOnFirstOpen() {
     view.setRun(runs->front().id, QStringLiteral("lightgbm-depth8"));
     QCOMPARE(view.loadingText(), QStringLiteral("Loading the drift reports of lightgbm-depth8..."));
     QVERIFY(view.summaryText().startsWith(QStringLiteral("Drift: 5 of 8")));  // the report shown stays meanwhile
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/drift-reloading.png"));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 20000);
     QCOMPARE(view.reportCount(), 2);
 }

@@ -453,6 +453,8 @@ void TestEvaluationView::loadsOnlyWhenTheTabIsShown() {
     QVERIFY(view()->isLoading());
     QCOMPARE(view()->loadingText(), QStringLiteral("Loading the evaluations of 3 runs..."));
     QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view()->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/evaluation-loading.png"));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
     QVERIFY(view()->loadingText().isEmpty());
     QCOMPARE(view()->shownRuns().size(), std::size_t{3});

@@ -153,7 +153,6 @@ DriftView::DriftView(QWidget* parent) : QWidget(parent) {
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Report:")));
     bar->addWidget(m_reportChoice, 1);
-    bar->addWidget(m_loading);
     bar->addWidget(m_policy);
     bar->addWidget(m_compare);
     bar->addWidget(exportButton);
@@ -195,7 +194,10 @@ DriftView::DriftView(QWidget* parent) : QWidget(parent) {
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(m_summary);
+    auto* summaryRow = new QHBoxLayout;
+    summaryRow->addWidget(m_summary, 1);
+    summaryRow->addWidget(m_loading);
+    layout->addLayout(summaryRow);
     layout->addWidget(m_details);
     layout->addWidget(split, 1);
 
@@ -247,6 +249,8 @@ void DriftView::load() {
                                    : tr("Loading drift reports..."));
     m_loading->show();
     m_figure->setPlaceholder(tr("Loading drift reports..."));
+    if (!m_document.contains("columns"))
+        m_summary->clear();  // not "No drift report" before it is known
     m_loader.start([path = m_cachePath.toStdString(), runId = m_runId, label = m_runLabel](
                        const std::atomic_bool& cancelled) { return readDriftReports(path, runId, label, cancelled); },
                    [this](LoadedDriftReports loaded) { applyReports(std::move(loaded)); });

@@ -151,7 +151,6 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     controls->addWidget(new QLabel(tr("Zoom")));
     controls->addWidget(m_zoom);
     controls->addStretch();
-    controls->addWidget(m_loading);
     controls->addWidget(exportButton);
 
     m_status = new QLabel;
@@ -189,6 +188,7 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_pages->addTab(differencePage, tr("Difference"));
     m_pages->addTab(m_calibrationWidget, tr("Calibration"));
     m_pages->addTab(m_curvesWidget, tr("ROC / PR"));
+    m_pages->setCornerWidget(m_loading, Qt::TopRightCorner);  // beside the page tabs, where there is room
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
