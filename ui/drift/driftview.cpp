@@ -68,7 +68,8 @@ LoadedDriftReports readDriftReports(const std::string& cachePath, std::int64_t r
         auto runs = reader.findRuns(std::to_string(runId));
         if (!runs)
             out.problems << runLabel + QStringLiteral(": ") + QString::fromStdString(runs.error().toString());
-        for (const RunRow& run : runs ? *runs : std::vector<RunRow>()) {
+        const std::vector<RunRow> none;
+        for (const RunRow& run : runs ? *runs : none) {
             if (run.id != runId)
                 continue;
             auto imported = reports::loadRunReports(reader, run);
