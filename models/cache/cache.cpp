@@ -36,6 +36,44 @@ Result<Cache> Cache::openExisting(const std::string& path) {
     return open(path);
 }
 
+Result<Cache> Cache::openReadOnly(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        return Error{path, {}, "no cache file here; import something first (runlens import PATH)"};
+    auto db = sql::Database::open(path, sql::Database::Mode::readOnly);
+    if (!db)
+        return db.error();
+    Cache cache(std::move(*db));
+    std::int64_t version = 0;
+    {
+        auto stmt = sql::Statement::prepare(cache.m_db, "PRAGMA user_version");
+        if (!stmt)
+            return Error{path, {}, "not a RunLens cache: " + stmt.error().message};
+        if (!stmt->step()) {
+            const Status status = stmt->lastStatus();
+            return Error{path,
+                         {},
+                         "not a RunLens cache: " +
+                             (status ? "cannot read the schema version" : status.error().message)};
+        }
+        version = stmt->int64(0);
+    }
+    // Only a writer migrates; a reader needs the tables of this build.
+    if (version > schemaVersion)
+        return Error{path,
+                     {},
+                     "this cache was written by a newer RunLens (schema " + std::to_string(version) +
+                         ", this build knows up to " + std::to_string(schemaVersion) + ")"};
+    if (version < schemaVersion)
+        return Error{path,
+                     {},
+                     "this cache has the older schema " + std::to_string(version) +
+                         "; open it once in RunLens to upgrade it"};
+    if (Status s = cache.m_db.exec("PRAGMA cache_size = -32768;"); !s)
+        return s.error();
+    return cache;
+}
+
 Status Cache::migrate() {
     auto stmt = sql::Statement::prepare(m_db, "PRAGMA user_version");
     if (!stmt)

@@ -17,6 +17,9 @@ public:
     static Result<Cache> open(const std::string& path);
     // Opens an existing cache without creating or migrating it (for readers that must not write).
     static Result<Cache> openExisting(const std::string& path);
+    // Opens an existing cache with its own read-only connection (SQLite mode=ro), for readers on worker threads:
+    // nothing is created, migrated or written. A cache of another schema version is an error naming the file.
+    static Result<Cache> openReadOnly(const std::string& path);
 
     sql::Database& db() { return m_db; }
     const std::string& path() const { return m_db.path(); }

@@ -14,6 +14,7 @@
 #include "testsupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QCoreApplication>
 #include <QFile>
 #include <QImage>
 #include <QPainter>
@@ -21,6 +22,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 using namespace runlens;
 using nlohmann::json;
@@ -59,6 +61,9 @@ private Q_SLOTS:
     void demoStoresReportsOnFirstOpen();
     void compareButtonPathStoresWithTheRun();
     void importedEvidentlyReportShowsForItsRun();
+    void aNewerRunDropsTheStaleLoad();
+    void unreadableStoredReportNamesItsRun();
+    void hiddenViewLoadsWhenShownAndCloses();
 
 private:
     QTemporaryDir m_dir;
@@ -212,14 +217,27 @@ void TestDriftView::demoStoresReportsOnFirstOpen() {
 
     // The view with no run selected lists the workspace's reports, newest (the drifted pair) first.
     ui::DriftView view;
+    view.show();
+    QSignalSpy loaded(&view, &ui::DriftView::reportsLoaded);
     view.setWorkspace(cachePath);
     view.setRun(0, {});
+    QVERIFY(view.isLoading());  // read on a worker thread; the bar says so meanwhile
+    QCOMPARE(view.loadingText(), QStringLiteral("Loading drift reports..."));
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/drift-loading.png"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QVERIFY(view.loadingText().isEmpty());
     QCOMPARE(view.reportCount(), 2);
     QVERIFY(view.summaryText().startsWith(QStringLiteral("Drift: 5 of 8")));
     CacheReader reader(*cache);
     auto runs = reader.findRuns(ui::demoDriftRunId);
     QVERIFY(runs.ok() && runs->size() == 1);
     view.setRun(runs->front().id, QStringLiteral("lightgbm-depth8"));
+    QCOMPARE(view.loadingText(), QStringLiteral("Loading the drift reports of lightgbm-depth8..."));
+    QVERIFY(view.summaryText().startsWith(QStringLiteral("Drift: 5 of 8")));  // the report shown stays meanwhile
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view.grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/drift-reloading.png"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 20000);
     QCOMPARE(view.reportCount(), 2);
 }
 
@@ -231,13 +249,17 @@ void TestDriftView::compareButtonPathStoresWithTheRun() {
     auto runs = reader.findRuns(ui::demoDriftRunId);
     QVERIFY(runs.ok() && !runs->empty());
     ui::DriftView view;
+    view.show();
     view.setWorkspace(cachePath);
     view.setRun(runs->front().id, QStringLiteral("lightgbm-depth8"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QCOMPARE(view.reportCount(), 2);
     QSignalSpy finished(&view, &ui::DriftView::comparisonFinished);
     view.compareDatasets(demoDatasets() + QStringLiteral("/current_stable.csv"),
                          demoDatasets() + QStringLiteral("/current_drifted.csv"));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
     QVERIFY(finished.front().front().toBool());
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);  // the stored report is read back with the others
     QCOMPARE(view.reportCount(), 3);
     view.compareDatasets(demoDatasets() + QStringLiteral("/missing.csv"), demoDatasets());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
@@ -265,8 +287,10 @@ void TestDriftView::importedEvidentlyReportShowsForItsRun() {
 
     ui::DriftView view;
     view.resize(1100, 600);
+    view.show();
     view.setWorkspace(cachePath);
     view.setRun(runs->front().id, QStringLiteral("report"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
     QCOMPARE(view.reportCount(), 1);
     QVERIFY2(view.summaryText().contains(QStringLiteral("5 of 15")), qPrintable(view.summaryText()));
     QCOMPARE(view.columnsTable()->model()->rowCount(), 15);
@@ -283,6 +307,95 @@ void TestDriftView::importedEvidentlyReportShowsForItsRun() {
             ++withHistogram;
     }
     QVERIFY(withHistogram > 0);
+}
+
+void TestDriftView::aNewerRunDropsTheStaleLoad() {
+    const QString cachePath = m_dir.filePath(QStringLiteral("demo.runlens"));
+    auto cache = Cache::openExisting(cachePath.toStdString());
+    QVERIFY(cache.ok());
+    CacheReader reader(*cache);
+    auto withReports = reader.findRuns(ui::demoDriftRunId);
+    QVERIFY(withReports.ok() && withReports->size() == 1);
+    auto all = reader.runs();
+    QVERIFY(all.ok());
+    const RunRow* without = nullptr;
+    for (const auto& run : *all)
+        if (run.id != withReports->front().id && !without)
+            without = &run;
+    QVERIFY(without);
+
+    ui::DriftView view;
+    view.show();
+    view.setWorkspace(cachePath);
+    view.setRun(withReports->front().id, QStringLiteral("lightgbm-depth8"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    const int droppedBefore = view.droppedLoads();
+    QSignalSpy loaded(&view, &ui::DriftView::reportsLoaded);
+    view.setRun(withReports->front().id, QStringLiteral("lightgbm-depth8"));
+    // That load finishes on its worker; its result waits in the event queue while another run is selected.
+    QThreadPool::globalInstance()->waitForDone();
+    view.setRun(without->id, QStringLiteral("other-run"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(view.droppedLoads(), droppedBefore + 1, 5000);
+    QCOMPARE(loaded.count(), 1);
+    // The second run's content: it has no report, so the workspace's are listed and the line says so.
+    QVERIFY2(view.detailsText().startsWith(QStringLiteral("other-run has no drift report")),
+             qPrintable(view.detailsText()));
+}
+
+void TestDriftView::unreadableStoredReportNamesItsRun() {
+    const QString cachePath = m_dir.filePath(QStringLiteral("damaged.runlens"));
+    QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("demo.runlens")), cachePath));
+    std::int64_t runId = 0;
+    int readable = 0;
+    {
+        auto cache = Cache::open(cachePath.toStdString());
+        QVERIFY(cache.ok());
+        auto runs = CacheReader(*cache).findRuns(ui::demoDriftRunId);
+        QVERIFY(runs.ok() && runs->size() == 1);
+        runId = runs->front().id;
+        auto stored = runAnalyses(*cache, runId, analysis_kind::drift);
+        QVERIFY(stored.ok());
+        readable = static_cast<int>(stored->size());
+        AnalysisRow row;
+        row.runId = runId;
+        row.kind = std::string(analysis_kind::drift);
+        row.name = "broken.csv vs other.csv";
+        row.resultJson = "{\"verdict\": \"dri";  // cut short
+        QVERIFY(saveAnalysis(*cache, row).ok());
+    }
+    ui::DriftView view;
+    view.show();
+    view.setWorkspace(cachePath);
+    view.setRun(runId, QStringLiteral("lightgbm-depth8"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QCOMPARE(view.reportCount(), readable);  // the readable ones are still listed
+    QVERIFY2(view.detailsText().contains(QStringLiteral(
+                 "lightgbm-depth8: the stored drift report \"broken.csv vs other.csv\" is not a JSON object")),
+             qPrintable(view.detailsText()));
+    // A workspace that cannot be opened says which file.
+    view.setWorkspace(m_dir.filePath(QStringLiteral("gone.runlens")));
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QCOMPARE(view.reportCount(), 0);
+    QVERIFY2(view.detailsText().contains(QStringLiteral("gone.runlens")), qPrintable(view.detailsText()));
+}
+
+void TestDriftView::hiddenViewLoadsWhenShownAndCloses() {
+    const QString cachePath = m_dir.filePath(QStringLiteral("demo.runlens"));
+    auto view = std::make_unique<ui::DriftView>();
+    QSignalSpy loaded(view.get(), &ui::DriftView::reportsLoaded);
+    view->setWorkspace(cachePath);
+    view->setRun(0, {});
+    QVERIFY(!view->isLoading());  // hidden: nothing is read
+    view->show();
+    QVERIFY(view->isLoading());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QCOMPARE(view->reportCount(), 3);
+    view->setRun(0, {});
+    QVERIFY(view->isLoading());
+    view.reset();  // closed mid-load: the worker keeps only copies and its result reaches no one
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
 }
 
 QTEST_MAIN(TestDriftView)

@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
@@ -18,6 +19,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 #include <filesystem>
 #include <fstream>
@@ -70,10 +72,17 @@ private Q_SLOTS:
     void everyViewExports();
     void hundredClassesBecomeAHeatMapWithTopConfusions();
     void loadsOnlyWhenTheTabIsShown();
+    void aNewerSelectionDropsTheStaleLoad();
+    void switchingWorkspaceWhileLoadingDropsTheLoad();
+    void closingTheWindowWhileLoadingIsSafe();
 
 private:
-    // Selects the named runs in the run table and returns their tracker ids, in the order given.
+    // Selects the named runs in the run table and returns their tracker ids, in the order given. The evaluations
+    // are read on a worker thread: when the tab is visible this waits until they are shown.
     std::vector<std::string> select(const QStringList& names);
+    std::vector<std::string> selectWithoutWaiting(const QStringList& names);
+    // Cache ids and names of the named runs, as the window hands them to the view.
+    std::vector<std::pair<std::int64_t, QString>> runsNamed(const QStringList& names) const;
     EvaluationView* view() const { return m_window->findChild<EvaluationView*>(); }
 
     QTemporaryDir m_dir;
@@ -108,6 +117,26 @@ void TestEvaluationView::cleanupTestCase() {
 }
 
 std::vector<std::string> TestEvaluationView::select(const QStringList& names) {
+    auto ids = selectWithoutWaiting(names);
+    if (view()->isVisible()) {
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(!view()->isLoading(), 30000);
+        }();
+    }
+    return ids;
+}
+
+std::vector<std::pair<std::int64_t, QString>> TestEvaluationView::runsNamed(const QStringList& names) const {
+    auto* model = m_window->findChild<RunTableModel*>();
+    std::vector<std::pair<std::int64_t, QString>> runs;
+    for (const QString& name : names)
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (const RunRow* run = model->runAt(r); run && QString::fromStdString(run->run.name) == name)
+                runs.emplace_back(run->id, name);
+    return runs;
+}
+
+std::vector<std::string> TestEvaluationView::selectWithoutWaiting(const QStringList& names) {
     QTableView* table = m_window->runTable();
     auto* model = m_window->findChild<RunTableModel*>();
     std::vector<std::string> ids(static_cast<std::size_t>(names.size()));
@@ -416,10 +445,69 @@ void TestEvaluationView::loadsOnlyWhenTheTabIsShown() {
     const int evaluationTab = m_tabs->indexOf(view());
     m_tabs->setCurrentIndex(evaluationTab == 0 ? 1 : 0);
     select(tabularRuns);  // while hidden: nothing is read yet
+    QVERIFY(!view()->isLoading());
     QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    QSignalSpy loaded(view(), &EvaluationView::evaluationsLoaded);
     m_tabs->setCurrentIndex(evaluationTab);
+    // Shown, it reads on a worker thread: the bar says so and the previous figures stay until the new ones come.
+    QVERIFY(view()->isLoading());
+    QCOMPARE(view()->loadingText(), QStringLiteral("Loading the evaluations of 3 runs..."));
+    QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+    if (qEnvironmentVariableIsSet("RUNLENS_SCREENSHOTS"))
+        view()->grab().save(qEnvironmentVariable("RUNLENS_SCREENSHOTS") + QStringLiteral("/evaluation-loading.png"));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QVERIFY(view()->loadingText().isEmpty());
     QCOMPARE(view()->shownRuns().size(), std::size_t{3});
     QCOMPARE(view()->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{2});
+}
+
+void TestEvaluationView::aNewerSelectionDropsTheStaleLoad() {
+    EvaluationView* v = view();
+    select(visionRuns);
+    const int droppedBefore = v->droppedLoads();
+    QSignalSpy loaded(v, &EvaluationView::evaluationsLoaded);
+    v->setRuns(runsNamed(tabularRuns));
+    QVERIFY(v->isLoading());
+    // The tabular load finishes on its worker; its result waits in the event queue while the selection changes.
+    QThreadPool::globalInstance()->waitForDone();
+    v->setRuns(runsNamed({visionRuns[1]}));
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isLoading(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(v->droppedLoads(), droppedBefore + 1, 5000);
+    QCOMPARE(loaded.count(), 1);  // only the second selection's evaluations were applied
+    QCOMPARE(v->shownRuns().size(), std::size_t{1});
+    QCOMPARE(v->shownRuns().front().runName, visionRuns[1]);
+    QCOMPARE(v->shownRuns().front().evaluation.confusion.labels.size(), std::size_t{10});
+}
+
+void TestEvaluationView::switchingWorkspaceWhileLoadingDropsTheLoad() {
+    EvaluationView* v = view();
+    select(tabularRuns);
+    const int droppedBefore = v->droppedLoads();
+    selectWithoutWaiting(visionRuns);
+    QVERIFY(v->isLoading());
+    QThreadPool::globalInstance()->waitForDone();
+    QSignalSpy loaded(m_window.get(), &MainWindow::runsLoaded);
+    QVERIFY(m_window->openWorkspace(m_dir.filePath(QStringLiteral("other.runlens"))));
+    QTRY_VERIFY_WITH_TIMEOUT(!v->isLoading(), 30000);
+    // The demo's result was dropped (and so was a load of the old selection from the new file, begun before the
+    // window cleared the selection).
+    QTRY_VERIFY_WITH_TIMEOUT(v->droppedLoads() > droppedBefore, 5000);
+    QVERIFY(v->shownRuns().empty());  // the demo's evaluations never reach the empty workspace's view
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QVERIFY(v->shownRuns().empty());
+}
+
+void TestEvaluationView::closingTheWindowWhileLoadingIsSafe() {
+    QSignalSpy loaded(m_window.get(), &MainWindow::runsLoaded);
+    QVERIFY(m_window->openWorkspace(m_dir.filePath(QStringLiteral("demo.runlens"))));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
+    QVERIFY(m_window->runTable()->model()->rowCount() > 3);
+    selectWithoutWaiting(visionRuns);
+    QVERIFY(view()->isLoading());
+    m_window->close();
+    m_window.reset();  // the workers keep only copies; their results reach no one
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
 }
 
 QTEST_MAIN(TestEvaluationView)

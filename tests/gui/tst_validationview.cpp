@@ -8,14 +8,19 @@
 #include "validation/validationview.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 
 #include <algorithm>
+#include <memory>
+#include <set>
 
 using namespace runlens;
 using namespace runlens::ui;
@@ -48,6 +53,9 @@ private Q_SLOTS:
     void gridOrdersRunsAndLinesUpChecks();
     void validationsOverTimeFromTheCorpus();
     void mainWindowTabShowsSelectedRuns();
+    void aNewerSelectionDropsTheStaleLoad();
+    void unreadableReportNamesRunAndFile();
+    void closingWhileLoadingIsSafe();
 
 private:
     QTemporaryDir m_dir;
@@ -107,8 +115,17 @@ void TestValidationView::validationsOverTimeFromTheCorpus() {
     QCOMPARE(m_runIds.size(), std::size_t(32));
     ValidationView view;
     view.resize(1200, 700);
+    QSignalSpy loaded(&view, &ValidationView::validationLoaded);
     view.setRuns(m_cachePath, m_runIds);
+    QVERIFY(loaded.isEmpty());  // hidden: nothing is read until it shows
+    QVERIFY(!view.isLoading());
     view.show();
+    QVERIFY(view.isLoading());  // read on a worker thread; the view says so meanwhile
+    QVERIFY2(view.message().startsWith(QStringLiteral("Loading the validation results of 32 runs")),
+             qPrintable(view.message()));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QVERIFY(!view.isLoading());
+    QVERIFY(view.message().isEmpty());
     QVERIFY(view.figure());
     const ValidationGrid& grid = view.figure()->grid();
     QCOMPARE(grid.columns.size(), std::size_t(32));
@@ -167,13 +184,117 @@ void TestValidationView::mainWindowTabShowsSelectedRuns() {
     QCOMPARE(window.runTable()->model()->rowCount(), 32);
     auto* view = window.findChild<ValidationView*>();
     QVERIFY(view);
+    window.compareTabs()->setCurrentWidget(view);
     window.runTable()->clearSelection();
     QVERIFY(!view->figure());
     window.runTable()->selectAll();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
     QVERIFY(view->figure());
     QCOMPARE(view->figure()->grid().columns.size(), std::size_t(32));
     window.runTable()->selectRow(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
     QCOMPARE(view->figure()->grid().columns.size(), std::size_t(1));
+
+    // Hidden behind another tab it reads nothing; shown again it catches up with the selection.
+    window.compareTabs()->setCurrentIndex(0);
+    window.runTable()->selectAll();
+    QVERIFY(!view->isLoading());
+    QCOMPARE(view->figure()->grid().columns.size(), std::size_t(1));
+    window.compareTabs()->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
+    QCOMPARE(view->figure()->grid().columns.size(), std::size_t(32));
+}
+
+void TestValidationView::aNewerSelectionDropsTheStaleLoad() {
+    RUNLENS_REQUIRE_CORPUS();
+    if (m_cachePath.empty())
+        QSKIP("needs the workspace of validationsOverTimeFromTheCorpus");
+    ValidationView view;
+    view.show();
+    QSignalSpy loaded(&view, &ValidationView::validationLoaded);
+    view.setRuns(m_cachePath, m_runIds);
+    QVERIFY(view.isLoading());
+    // The first load finishes on its worker; its result waits in the event queue while the selection changes.
+    QThreadPool::globalInstance()->waitForDone();
+    view.setRuns(m_cachePath, {m_runIds[3], m_runIds[5]});
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(view.droppedLoads(), 1, 5000);  // the 32-run result arrived and was dropped
+    QCOMPARE(loaded.count(), 1);
+    QVERIFY(view.figure());
+    QCOMPARE(view.figure()->grid().columns.size(), std::size_t(2));
+    std::set<std::int64_t> shown;
+    for (const auto& column : view.figure()->grid().columns)
+        shown.insert(column.runId);
+    QCOMPARE(shown, (std::set<std::int64_t>{m_runIds[3], m_runIds[5]}));
+}
+
+void TestValidationView::unreadableReportNamesRunAndFile() {
+    RUNLENS_REQUIRE_CORPUS();
+    if (m_cachePath.empty())
+        QSKIP("needs the workspace of validationsOverTimeFromTheCorpus");
+    // A copy of the workspace whose first run's report files are cut short.
+    const QString damaged = m_dir.filePath(QStringLiteral("damaged.runlens"));
+    QVERIFY(QFile::copy(QString::fromStdString(m_cachePath), damaged));
+    std::string runName;
+    std::vector<std::string> files;
+    {
+        auto cache = Cache::open(damaged.toStdString());
+        QVERIFY(cache.ok());
+        CacheReader reader(*cache);
+        auto runs = reader.findRuns(std::to_string(m_runIds.front()));
+        QVERIFY(runs.ok() && !runs->empty());
+        runName = runs->front().run.name.empty() ? runs->front().run.externalId : runs->front().run.name;
+        auto artifacts = reader.artifacts(m_runIds.front());
+        QVERIFY(artifacts.ok());
+        for (const auto& a : *artifacts)
+            if (a.hasContent)
+                files.push_back(a.path);
+        QVERIFY(!files.empty());
+        QVERIFY(cache->db()
+                    .exec("UPDATE artifacts SET content = CAST('{\"results\": [' AS BLOB) WHERE content IS NOT NULL "
+                          "AND run_id = " +
+                          std::to_string(m_runIds.front()))
+                    .ok());
+    }
+    ValidationView view;
+    view.show();
+    view.setRuns(damaged.toStdString(), {m_runIds.front()});
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QVERIFY(!view.figure());
+    const QString message = view.message();
+    QVERIFY2(message.startsWith(QString::fromStdString(runName) + QStringLiteral(": ")), qPrintable(message));
+    bool namesAFile = false;
+    for (const auto& file : files)
+        namesAFile = namesAFile || message.contains(QFileInfo(QString::fromStdString(file)).fileName());
+    QVERIFY2(namesAFile, qPrintable(message));
+    // With a readable run beside it the grid shows and the message stays above it.
+    view.setRuns(damaged.toStdString(), {m_runIds.front(), m_runIds[1]});
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 20000);
+    QVERIFY(view.figure());
+    QCOMPARE(view.figure()->grid().columns.size(), std::size_t(1));
+    QVERIFY2(view.message().startsWith(QString::fromStdString(runName) + QStringLiteral(": ")),
+             qPrintable(view.message()));
+}
+
+void TestValidationView::closingWhileLoadingIsSafe() {
+    RUNLENS_REQUIRE_CORPUS();
+    if (m_cachePath.empty())
+        QSKIP("needs the workspace of validationsOverTimeFromTheCorpus");
+    auto view = std::make_unique<ValidationView>();
+    view->show();
+    view->setRuns(m_cachePath, m_runIds);
+    QVERIFY(view->isLoading());
+    view.reset();  // the worker keeps only copies; its result reaches no one
+    QThreadPool::globalInstance()->waitForDone();
+    QCoreApplication::processEvents();
+    // A missing workspace file is a message naming it, not a crash.
+    ValidationView other;
+    other.show();
+    const std::string missing = m_dir.filePath(QStringLiteral("gone.runlens")).toStdString();
+    other.setRuns(missing, m_runIds);
+    QTRY_VERIFY_WITH_TIMEOUT(!other.isLoading(), 20000);
+    QVERIFY(!other.figure());
+    QVERIFY2(other.message().contains(QStringLiteral("gone.runlens")), qPrintable(other.message()));
 }
 
 QTEST_MAIN(TestValidationView)

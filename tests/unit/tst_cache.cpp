@@ -5,6 +5,7 @@
 #include "cache/cachewriter.h"
 #include "testsupport.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void unchangedRunsAreKeptWithoutRewriting();
     void seriesAreStoredSortedWithSummaryAndLod();
     void analysesSurviveReimportAndGoWithTheirRun();
+    void readOnlyConnectionReadsAndNeverWrites();
 };
 
 void TestCache::newCacheHasSchemaWalAndForeignKeys() {
@@ -231,6 +233,67 @@ void TestCache::analysesSurviveReimportAndGoWithTheirRun() {
     QCOMPARE(analysesOfKind(*cache, analysis_kind::drift)->size(), 0u);
     QVERIFY(deleteAnalysis(*cache, *first).ok());
     QCOMPARE(runAnalyses(*cache, runA)->size(), 0u);
+}
+
+void TestCache::readOnlyConnectionReadsAndNeverWrites() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("c.runlens")).toStdString();
+    {
+        auto cache = Cache::open(path);
+        QVERIFY(cache.ok());
+        auto writer = SourceWriter::begin(*cache, "/s", "mlflow-filestore");
+        QVERIFY(writer.ok());
+        (*writer)->beginRun(makeRun("a"));
+        (*writer)->endRun();
+        QVERIFY((*writer)->commit("fp").ok());
+    }  // closed: no other connection keeps the WAL files around
+
+    auto reader = Cache::openReadOnly(path);
+    QVERIFY2(reader.ok(), reader.ok() ? "" : reader.error().toString().c_str());
+    QCOMPARE(CacheReader(*reader).runs()->size(), std::size_t{1});
+    const Status write = reader->db().exec("DELETE FROM runs");
+    QVERIFY(!write.ok());
+    QVERIFY2(write.error().toString().find("readonly") != std::string::npos, write.error().toString().c_str());
+
+    // Beside a writer's connection (the window's own), it sees what the writer committed.
+    auto writerCache = Cache::open(path);
+    QVERIFY(writerCache.ok());
+    QVERIFY(saveAnalysis(*writerCache, {0,
+                                        CacheReader(*writerCache).findRuns("a")->front().id,
+                                        std::string(analysis_kind::drift),
+                                        "d",
+                                        {},
+                                        0,
+                                        "{}"})
+                .ok());
+    auto second = Cache::openReadOnly(path);
+    QVERIFY(second.ok());
+    QCOMPARE(analysesOfKind(*second, analysis_kind::drift)->size(), 1u);
+
+    // Never creates a file, never migrates one; both say which file.
+    const std::string absent = dir.filePath(QStringLiteral("absent.runlens")).toStdString();
+    auto missing = Cache::openReadOnly(absent);
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().file, absent);
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(absent)));
+    QVERIFY(writerCache->db().exec("PRAGMA user_version = 99").ok());
+    auto newer = Cache::openReadOnly(path);
+    QVERIFY(!newer.ok());
+    QVERIFY(newer.error().toString().find("newer RunLens") != std::string::npos);
+    QCOMPARE(newer.error().file, path);
+    QVERIFY(writerCache->db().exec("PRAGMA user_version = 1").ok());
+    auto older = Cache::openReadOnly(path);
+    QVERIFY(!older.ok());
+    QVERIFY2(older.error().toString().find("older schema 1") != std::string::npos, older.error().toString().c_str());
+    auto stillOld = Cache::openReadOnly(path);  // a reader left it as it was
+    QVERIFY(!stillOld.ok());
+    const std::string notes = dir.filePath(QStringLiteral("notes.txt")).toStdString();
+    test::writeFile(notes, std::string(4096, 'x'));
+    auto notACache = Cache::openReadOnly(notes);
+    QVERIFY(!notACache.ok());
+    QVERIFY2(notACache.error().toString().find("not a database") != std::string::npos,
+             notACache.error().toString().c_str());
+    QCOMPARE(notACache.error().file, notes);
 }
 
 QTEST_GUILESS_MAIN(TestCache)

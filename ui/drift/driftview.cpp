@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <atomic>
 #include <filesystem>
 
 namespace runlens::ui {
@@ -44,6 +45,86 @@ QString fileNameOf(const json& document, const char* side) {
     if (it == document.end() || !it->is_object() || !it->contains("path") || !(*it)["path"].is_string())
         return QString::fromLatin1(side);
     return QFileInfo(QString::fromStdString((*it)["path"].get<std::string>())).fileName();
+}
+
+QString noReportText() {
+    return DriftView::tr("No drift report for this run.\nCompare two datasets with the button above, or run\n"
+                         "runlens drift --reference A.csv --current B.csv --run RUN");
+}
+
+// The drift documents to list for a run, read with a connection of this thread's own (this runs on a worker):
+// imported reports rebuilt from their files, then the stored comparisons, newest first. A run without any gets the
+// workspace's, each named with its run.
+LoadedDriftReports readDriftReports(const std::string& cachePath, std::int64_t runId, const QString& runLabel,
+                                    const std::atomic_bool& cancelled) {
+    LoadedDriftReports out;
+    auto cache = Cache::openReadOnly(cachePath);
+    if (!cache) {
+        out.problems << QString::fromStdString(cache.error().toString());
+        return out;
+    }
+    CacheReader reader(*cache);
+    if (runId > 0) {
+        auto runs = reader.findRuns(std::to_string(runId));
+        if (!runs)
+            out.problems << runLabel + QStringLiteral(": ") + QString::fromStdString(runs.error().toString());
+        const std::vector<RunRow> none;
+        for (const RunRow& run : runs ? *runs : none) {
+            if (run.id != runId)
+                continue;
+            auto imported = reports::loadRunReports(reader, run);
+            if (!imported) {
+                // The error names the report file and the bad value's JSON path or line.
+                out.problems << runLabel + QStringLiteral(": ") + QString::fromStdString(imported.error().toString());
+                continue;
+            }
+            int n = 0;
+            for (const auto& document : imported->drift) {
+                if (!document.is_object())
+                    continue;
+                ++n;
+                out.labels << DriftView::tr("Imported %1 report%2")
+                                  .arg(QString::fromStdString(imported->reportType),
+                                       imported->drift.size() > 1 ? QStringLiteral(" %1").arg(n) : QString());
+                out.documents.push_back(document);
+            }
+        }
+    }
+    if (cancelled)
+        return out;
+    auto rows = runId > 0 ? runAnalyses(*cache, runId, analysis_kind::drift)
+                          : Result<std::vector<AnalysisRow>>(std::vector<AnalysisRow>());
+    if (rows && rows->empty() && out.documents.empty()) {
+        rows = analysesOfKind(*cache, analysis_kind::drift);
+        out.othersShown = true;
+    }
+    if (!rows) {
+        out.problems << QString::fromStdString(rows.error().toString());
+        return out;
+    }
+    // Newest first: the latest comparison is what one usually wants to see.
+    for (auto it = rows->rbegin(); it != rows->rend() && !cancelled; ++it) {
+        QString owner = runLabel;
+        if (out.othersShown) {
+            auto runs = reader.findRuns(std::to_string(it->runId));
+            if (runs && !runs->empty()) {
+                const auto& r = runs->front().run;
+                owner = QString::fromStdString(r.name.empty() ? r.externalId : r.name);
+            }
+        }
+        QString label = QString::fromStdString(it->name);
+        json document = json::parse(it->resultJson, nullptr, false);
+        if (!document.is_object()) {
+            out.problems << DriftView::tr("%1: the stored drift report \"%2\" is not a JSON object").arg(owner, label);
+            continue;
+        }
+        if (out.othersShown)
+            label = owner + QStringLiteral(": ") + label;
+        const QString when = QDateTime::fromMSecsSinceEpoch(it->createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        out.labels << label + QStringLiteral("  (") + when + QStringLiteral(")");
+        out.documents.push_back(std::move(document));
+    }
+    return out;
 }
 
 }  // namespace
@@ -67,6 +148,9 @@ DriftView::DriftView(QWidget* parent) : QWidget(parent) {
         if (m_shown)
             exportFigureWithDialog(this, *m_shown, exportBaseName());
     });
+    m_loading = new QLabel;
+    m_loading->setTextFormat(Qt::PlainText);
+    m_loading->hide();
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Report:")));
     bar->addWidget(m_reportChoice, 1);
@@ -101,8 +185,7 @@ DriftView::DriftView(QWidget* parent) : QWidget(parent) {
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showSelectedColumn(); });
 
     m_figure = new FigureWidget;
-    m_figure->setPlaceholder(tr("No drift report for this run.\nCompare two datasets with the button above, or run\n"
-                                "runlens drift --reference A.csv --current B.csv --run RUN"));
+    m_figure->setPlaceholder(noReportText());
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(m_table);
     split->addWidget(m_figure);
@@ -112,7 +195,10 @@ DriftView::DriftView(QWidget* parent) : QWidget(parent) {
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(m_summary);
+    auto* summaryRow = new QHBoxLayout;
+    summaryRow->addWidget(m_summary, 1);
+    summaryRow->addWidget(m_loading);
+    layout->addLayout(summaryRow);
     layout->addWidget(m_details);
     layout->addWidget(split, 1);
 
@@ -136,72 +222,55 @@ void DriftView::setRun(std::int64_t runId, const QString& label) {
     reload();
 }
 
+// Selecting runs for another tab should not read report files: the work waits until this tab shows.
 void DriftView::reload() {
-    m_reports.clear();
-    m_othersShown = false;
-    const QSignalBlocker blocker(m_reportChoice);
-    m_reportChoice->clear();
-    if (!m_cachePath.isEmpty()) {
-        auto cache = Cache::openExisting(m_cachePath.toStdString());
-        if (cache) {
-            CacheReader reader(*cache);
-            // Drift documents of imported reports (Evidently) are rebuilt from the report files kept with the run.
-            if (m_runId > 0) {
-                auto runs = reader.findRuns(std::to_string(m_runId));
-                if (runs) {
-                    for (const RunRow& run : *runs) {
-                        if (run.id != m_runId)
-                            continue;
-                        auto imported = reports::loadRunReports(reader, run);
-                        if (!imported)
-                            continue;  // the import already reported a damaged file
-                        int n = 0;
-                        for (const auto& document : imported->drift) {
-                            if (!document.is_object())
-                                continue;
-                            ++n;
-                            m_reportChoice->addItem(
-                                tr("Imported %1 report%2")
-                                    .arg(QString::fromStdString(imported->reportType),
-                                         imported->drift.size() > 1 ? QStringLiteral(" %1").arg(n) : QString()));
-                            m_reports.push_back(document);
-                        }
-                    }
-                }
-            }
-            auto rows = m_runId > 0 ? runAnalyses(*cache, m_runId, analysis_kind::drift)
-                                    : Result<std::vector<AnalysisRow>>(std::vector<AnalysisRow>());
-            // A run without reports (or no run) shows the workspace's reports, each named with its run, so the
-            // demo's report is one click away whichever run is selected.
-            if (rows && rows->empty() && m_reports.empty()) {
-                rows = analysesOfKind(*cache, analysis_kind::drift);
-                m_othersShown = true;
-            }
-            if (rows) {
-                // Newest first: the latest comparison is what one usually wants to see.
-                for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
-                    json document = json::parse(it->resultJson, nullptr, false);
-                    if (!document.is_object())
-                        continue;
-                    QString label = QString::fromStdString(it->name);
-                    if (m_othersShown) {
-                        auto runs = reader.findRuns(std::to_string(it->runId));
-                        if (runs && !runs->empty()) {
-                            const auto& r = runs->front().run;
-                            label = QString::fromStdString(r.name.empty() ? r.externalId : r.name) +
-                                    QStringLiteral(": ") + label;
-                        }
-                    }
-                    const QString when =
-                        QDateTime::fromMSecsSinceEpoch(it->createdMs).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-                    m_reportChoice->addItem(label + QStringLiteral("  (") + when + QStringLiteral(")"));
-                    m_reports.push_back(std::move(document));
-                }
-            }
-        }
+    m_loader.cancel();  // whatever is on its way is for another run or workspace
+    m_loading->hide();
+    m_stale = true;
+    if (isVisible())
+        load();
+}
+
+void DriftView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        load();
+}
+
+void DriftView::load() {
+    m_stale = false;
+    if (m_cachePath.isEmpty()) {
+        m_loader.cancel();
+        applyReports({});
+        return;
+    }
+    // The report shown stays until the new list is ready (no flashing on a quick click); the bar says what is
+    // coming, and an empty figure says it is loading rather than that there is nothing.
+    m_loading->setText(m_runId > 0 ? tr("Loading the drift reports of %1...").arg(m_runLabel)
+                                   : tr("Loading drift reports..."));
+    m_loading->show();
+    m_figure->setPlaceholder(tr("Loading drift reports..."));
+    if (!m_document.contains("columns"))
+        m_summary->clear();  // not "No drift report" before it is known
+    m_loader.start([path = m_cachePath.toStdString(), runId = m_runId, label = m_runLabel](
+                       const std::atomic_bool& cancelled) { return readDriftReports(path, runId, label, cancelled); },
+                   [this](LoadedDriftReports loaded) { applyReports(std::move(loaded)); });
+}
+
+void DriftView::applyReports(LoadedDriftReports loaded) {
+    m_loading->hide();
+    m_figure->setPlaceholder(noReportText());
+    m_reports = std::move(loaded.documents);
+    m_othersShown = loaded.othersShown;
+    m_problems = std::move(loaded.problems);
+    {
+        const QSignalBlocker blocker(m_reportChoice);
+        m_reportChoice->clear();
+        m_reportChoice->addItems(loaded.labels);
     }
     m_reportChoice->setEnabled(!m_reports.empty());
     showReport(m_reports.empty() ? -1 : 0);
+    Q_EMIT reportsLoaded();
 }
 
 void DriftView::showReport(int index) {
@@ -217,7 +286,8 @@ void DriftView::setDocument(const json& document) {
     if (!document.contains("columns")) {
         m_summary->setText(m_runId > 0 ? tr("No drift report for %1").arg(m_runLabel) : tr("No drift report"));
         m_summary->setStyleSheet({});
-        m_details->clear();
+        m_details->setText(m_problems.join(QLatin1Char('\n')));
+        m_details->setToolTip({});
         m_shown.reset();
         m_figure->setFigure(nullptr);
         Q_EMIT reportShown();
@@ -259,6 +329,8 @@ void DriftView::setDocument(const json& document) {
     } else {
         m_details->setToolTip({});
     }
+    if (!m_problems.isEmpty())
+        details += QLatin1Char('\n') + m_problems.join(QLatin1Char('\n'));
     m_details->setText(details);
     if (m_proxy->rowCount() > 0)
         m_table->selectRow(0);
@@ -288,6 +360,14 @@ QString DriftView::summaryText() const {
     return m_summary->text();
 }
 
+QString DriftView::detailsText() const {
+    return m_details->text();
+}
+
+QString DriftView::loadingText() const {
+    return m_loading->isVisibleTo(this) ? m_loading->text() : QString();
+}
+
 std::shared_ptr<const Figure> DriftView::currentFigure() const {
     return m_shown;
 }
@@ -313,7 +393,7 @@ void DriftView::chooseDatasets() {
 }
 
 void DriftView::compareDatasets(const QString& reference, const QString& current) {
-    const int generation = ++m_generation;
+    const int generation = ++m_comparisonGeneration;
     const std::string policyName = m_policy->currentData().toString().toStdString();
     m_summary->setText(
         tr("Comparing %1 with %2...").arg(QFileInfo(current).fileName(), QFileInfo(reference).fileName()));
@@ -322,7 +402,7 @@ void DriftView::compareDatasets(const QString& reference, const QString& current
     connect(watcher, &QFutureWatcher<Comparison>::finished, this,
             [this, watcher, generation, reference, current, policyName] {
                 watcher->deleteLater();
-                if (generation != m_generation)
+                if (generation != m_comparisonGeneration)
                     return;  // a newer comparison was started; this one is stale
                 const Comparison result = watcher->result();
                 if (!result.ok) {

@@ -18,6 +18,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <atomic>
 #include <map>
 
 namespace runlens::ui {
@@ -56,6 +57,52 @@ protected:
     }
 };
 
+QString emptyText() {
+    return EvaluationView::tr("Select runs with evaluations: a predictions file (runlens eval --predictions FILE --run "
+                              "RUN) or a logged confusion matrix.");
+}
+
+// Every selected run's evaluations, read with a connection of this thread's own (this runs on a worker). Predictions
+// files among a run's artifacts are parsed and evaluated here, which is what makes it slow for big files.
+LoadedEvaluations readEvaluations(const std::string& cachePath,
+                                  const std::vector<std::pair<std::int64_t, QString>>& runs,
+                                  const std::atomic_bool& cancelled) {
+    LoadedEvaluations out;
+    auto cache = Cache::openReadOnly(cachePath);
+    if (!cache) {
+        out.problems << text(cache.error().toString());
+        return out;
+    }
+    CacheReader reader(*cache);
+    for (const auto& [id, name] : runs) {
+        if (cancelled)
+            break;  // superseded by a newer selection: nobody will look at the rest
+        out.runNames << name;
+        auto& evaluations = out.runs.emplace_back();
+        auto found = reader.findRuns(std::to_string(id));
+        if (!found) {
+            out.problems << name + QStringLiteral(": ") + text(found.error().toString());
+            continue;
+        }
+        const RunRow* row = nullptr;
+        for (const auto& r : *found)
+            if (r.id == id)
+                row = &r;
+        if (!row)
+            continue;  // gone since it was selected (a re-sync removed it)
+        auto loaded = loadRunEvaluations(*cache, *row);
+        if (!loaded) {
+            out.problems << name + QStringLiteral(": ") + text(loaded.error().toString());
+            continue;
+        }
+        for (const auto& p : loaded->problems)
+            out.problems << name + QStringLiteral(": ") + text(p.toString());
+        for (auto& e : loaded->evaluations)
+            evaluations.push_back({id, name, std::move(e)});
+    }
+    return out;
+}
+
 }  // namespace
 
 EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
@@ -86,6 +133,9 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     m_zoom->setMaximumWidth(120);
     auto* exportButton = new QPushButton(tr("Export..."));
     exportButton->setToolTip(tr("Save the current view as PNG, SVG, PDF or CSV"));
+    m_loading = new QLabel;
+    m_loading->setTextFormat(Qt::PlainText);
+    m_loading->hide();
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Evaluation")));
@@ -131,16 +181,14 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     differenceLayout->addWidget(m_detail);
     m_calibrationWidget = new FigureWidget;
     m_curvesWidget = new FigureWidget;
-    const QString empty = tr("Select runs with evaluations: a predictions file (runlens eval --predictions FILE --run "
-                             "RUN) or a logged confusion matrix.");
-    for (FigureWidget* w : {m_matrixWidget, m_differenceWidget, m_calibrationWidget, m_curvesWidget})
-        w->setPlaceholder(empty);
+    setPlaceholders(emptyText());
     m_pages = new QTabWidget;
     m_pages->setDocumentMode(true);
     m_pages->addTab(m_matrixScroll, tr("Matrices"));
     m_pages->addTab(differencePage, tr("Difference"));
     m_pages->addTab(m_calibrationWidget, tr("Calibration"));
     m_pages->addTab(m_curvesWidget, tr("ROC / PR"));
+    m_pages->setCornerWidget(m_loading, Qt::TopRightCorner);  // beside the page tabs, where there is room
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
@@ -179,6 +227,8 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
     });
 }
 
+EvaluationView::~EvaluationView() = default;
+
 void EvaluationView::setWorkspace(const QString& cachePath) {
     m_cachePath = cachePath;
     loadWhenShown();
@@ -191,6 +241,8 @@ void EvaluationView::setRuns(const std::vector<std::pair<std::int64_t, QString>>
 
 // Selecting runs for the Curves tab should not parse their predictions files: the work waits until this tab shows.
 void EvaluationView::loadWhenShown() {
+    m_loader.cancel();  // whatever is on its way is for runs no longer selected
+    m_loading->hide();
     m_stale = true;
     if (isVisible())
         load();
@@ -202,40 +254,35 @@ void EvaluationView::showEvent(QShowEvent* event) {
         load();
 }
 
+void EvaluationView::setPlaceholders(const QString& placeholder) {
+    for (FigureWidget* w : {m_matrixWidget, m_differenceWidget, m_calibrationWidget, m_curvesWidget})
+        w->setPlaceholder(placeholder);
+}
+
 void EvaluationView::load() {
     m_stale = false;
-    m_all.clear();
-    m_problems.clear();
-    if (!m_cachePath.isEmpty() && !m_runIds.empty()) {
-        auto cache = Cache::openExisting(m_cachePath.toStdString());
-        if (!cache) {
-            m_problems << text(cache.error().toString());
-        } else {
-            CacheReader reader(*cache);
-            for (const auto& [id, name] : m_runIds) {
-                auto found = reader.findRuns(std::to_string(id));
-                if (!found || found->empty())
-                    continue;
-                const RunRow* row = nullptr;
-                for (const auto& r : *found)
-                    if (r.id == id)
-                        row = &r;
-                if (!row)
-                    continue;
-                auto loaded = loadRunEvaluations(*cache, *row);
-                if (!loaded) {
-                    m_problems << text(loaded.error().toString());
-                    continue;
-                }
-                for (const auto& p : loaded->problems)
-                    m_problems << text(p.toString());
-                std::vector<RunEvaluation> evaluations;
-                for (auto& e : loaded->evaluations)
-                    evaluations.push_back({id, name, std::move(e)});
-                m_all.push_back(std::move(evaluations));
-            }
-        }
+    if (m_cachePath.isEmpty() || m_runIds.empty()) {
+        m_loader.cancel();
+        applyLoaded({});
+        return;
     }
+    // The figures of the previous selection stay until the new ones are ready (no flashing on a quick click); the
+    // bar says what is coming, and an empty page says it is loading rather than what to select.
+    m_loading->setText(m_runIds.size() == 1 ? tr("Loading the evaluations of %1...").arg(m_runIds.front().second)
+                                            : tr("Loading the evaluations of %1 runs...").arg(m_runIds.size()));
+    m_loading->show();
+    setPlaceholders(tr("Loading evaluations..."));
+    m_loader.start([path = m_cachePath.toStdString(), runs = m_runIds](
+                       const std::atomic_bool& cancelled) { return readEvaluations(path, runs, cancelled); },
+                   [this](LoadedEvaluations loaded) { applyLoaded(std::move(loaded)); });
+}
+
+void EvaluationView::applyLoaded(LoadedEvaluations loaded) {
+    m_loading->hide();
+    setPlaceholders(emptyText());
+    m_all = std::move(loaded.runs);
+    m_allNames = std::move(loaded.runNames);
+    m_problems = std::move(loaded.problems);
     // The evaluation names on offer, most widely shared first; a predictions file beats a matrix on a tie, since it
     // also has calibration and curves.
     std::map<QString, std::pair<int, int>> score;  // name -> (runs having it, has probabilities)
@@ -258,6 +305,7 @@ void EvaluationView::load() {
         m_name->setCurrentText(previous);
     m_updating = false;
     choose();
+    Q_EMIT evaluationsLoaded();
 }
 
 void EvaluationView::choose() {
@@ -272,11 +320,9 @@ void EvaluationView::choose() {
                 found = true;
                 break;
             }
-        if (!found && r < m_runIds.size())
-            without << m_runIds[r].second;
+        if (!found && r < static_cast<std::size_t>(m_allNames.size()))
+            without << m_allNames[static_cast<qsizetype>(r)];
     }
-    for (std::size_t r = m_all.size(); r < m_runIds.size(); ++r)
-        without << m_runIds[r].second;
     m_updating = true;
     const int a = m_runA->currentIndex();
     const int b = m_runB->currentIndex();
@@ -381,6 +427,10 @@ void EvaluationView::clickDifferenceCell(std::size_t trueIndex, std::size_t pred
 
 QString EvaluationView::differenceDetail() const {
     return m_detail->text();
+}
+
+QString EvaluationView::loadingText() const {
+    return m_loading->isVisibleTo(this) ? m_loading->text() : QString();
 }
 
 QString EvaluationView::problemsText() const {

@@ -3,6 +3,7 @@
 
 #include "evaluation/evaluationfigures.h"
 #include "figure/figure.h"
+#include "latestload.h"
 
 #include <QString>
 #include <QWidget>
@@ -19,6 +20,13 @@ class QTabWidget;
 
 namespace runlens::ui {
 
+// The evaluations of the selected runs as read on a worker thread, one entry per run in the order asked for.
+struct LoadedEvaluations {
+    std::vector<std::vector<RunEvaluation>> runs;
+    QStringList runNames;
+    QStringList problems;  // each names its run and file
+};
+
 // The Evaluation tab: the selected runs' confusion matrices side by side, the difference of two of them, their
 // calibration and their ROC/PR curves. Each page paints a Figure, so what is shown is what the Export button (and
 // anything asking this FigureSource) writes as PNG, SVG, PDF or CSV.
@@ -26,10 +34,16 @@ class EvaluationView : public QWidget, public FigureSource {
     Q_OBJECT
 public:
     explicit EvaluationView(QWidget* parent = nullptr);
+    ~EvaluationView() override;
 
     void setWorkspace(const QString& cachePath);
-    // Cache ids and display names of the selected runs; their evaluations are loaded from the workspace.
+    // Cache ids and display names of the selected runs. Their evaluations are read from the workspace on a worker
+    // thread when this view is (or next becomes) visible; evaluationsLoaded() says when they are shown.
     void setRuns(const std::vector<std::pair<std::int64_t, QString>>& runs);
+    bool isLoading() const { return m_loader.isRunning(); }
+    int droppedLoads() const { return m_loader.droppedResults(); }
+    // "Loading..." while a load runs, else empty.
+    QString loadingText() const;
 
     // The evaluation names the runs have (a predictions file, a logged matrix...) and the one shown.
     QStringList evaluationNames() const;
@@ -52,12 +66,17 @@ public:
     std::shared_ptr<const Figure> currentFigure() const override;
     QString exportBaseName() const override;
 
+Q_SIGNALS:
+    void evaluationsLoaded();
+
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
     void load();
     void loadWhenShown();
+    void applyLoaded(LoadedEvaluations loaded);
+    void setPlaceholders(const QString& text);
     void choose();
     void rebuild();
 
@@ -65,6 +84,7 @@ private:
     std::vector<std::pair<std::int64_t, QString>> m_runIds;
     // Every evaluation of every selected run, and the ones shown (one per run, by the chosen name).
     std::vector<std::vector<RunEvaluation>> m_all;
+    QStringList m_allNames;  // the runs m_all was read for
     std::vector<RunEvaluation> m_shown;
     QStringList m_problems;
 
@@ -75,6 +95,7 @@ private:
     QComboBox* m_runB = nullptr;
     QSlider* m_zoom = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_loading = nullptr;
     QLabel* m_detail = nullptr;
     QTabWidget* m_pages = nullptr;
     QScrollArea* m_matrixScroll = nullptr;
@@ -89,6 +110,7 @@ private:
     std::shared_ptr<RankingCurvesFigure> m_curves;
     bool m_updating = false;
     bool m_stale = false;  // runs or workspace changed while hidden: load on the next show
+    LatestLoad<LoadedEvaluations> m_loader{this};
 };
 
 }  // namespace runlens::ui

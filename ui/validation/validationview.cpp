@@ -10,6 +10,7 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <atomic>
 #include <unordered_set>
 
 namespace runlens::ui {
@@ -19,6 +20,55 @@ QString placeholderText() {
     return QObject::tr("Select imported validation runs in the table to compare their checks over time: Great "
                        "Expectations results, SageMaker Model Monitor constraints or violations, Evidently test "
                        "suites, TFDV anomalies.");
+}
+
+QString runName(const RunRow& row) {
+    return QString::fromStdString(row.run.name.empty() ? row.run.externalId : row.run.name);
+}
+
+// The selected runs' validation documents lined up, read with a connection of this thread's own (this runs on a
+// worker). Only the selected runs are read, so a click stays cheap in a large workspace.
+LoadedValidation readValidation(const std::string& cachePath, const std::vector<std::int64_t>& runIds,
+                                const std::atomic_bool& cancelled) {
+    LoadedValidation out;
+    auto cache = Cache::openReadOnly(cachePath);
+    if (!cache) {
+        out.problems << QString::fromStdString(cache.error().toString());
+        return out;
+    }
+    CacheReader reader(*cache);
+    std::vector<RunRow> rows;
+    for (const std::int64_t id : std::unordered_set<std::int64_t>(runIds.begin(), runIds.end())) {
+        if (cancelled)
+            return out;
+        auto found = reader.findRuns(std::to_string(id));
+        if (!found) {
+            out.problems << QString::fromStdString(found.error().toString());
+            continue;
+        }
+        for (auto& row : found.value())
+            if (row.id == id)
+                rows.push_back(std::move(row));
+    }
+    std::vector<ValidationRun> runs;
+    for (const auto& row : rows) {
+        if (cancelled)
+            return out;
+        if (reports::reportTypeOf(row).empty())
+            continue;
+        auto loaded = reports::loadRunReports(reader, row);
+        if (!loaded) {
+            // The error names the report file and the bad value's JSON path or line.
+            out.problems << runName(row) + QStringLiteral(": ") + QString::fromStdString(loaded.error().toString());
+            continue;
+        }
+        if (loaded->validation.empty())
+            continue;
+        runs.push_back({row.id, runName(row), row.run.startMs, std::move(loaded->validation)});
+    }
+    if (!runs.empty())
+        out.grid = buildValidationGrid(std::move(runs));
+    return out;
 }
 
 }  // namespace
@@ -47,53 +97,50 @@ ValidationView::ValidationView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_scroll);
 }
 
+ValidationView::~ValidationView() = default;
+
+// Selecting runs for another tab should not read report files: the work waits until this tab shows.
 void ValidationView::setRuns(const std::string& cachePath, std::vector<std::int64_t> runIds) {
-    if (cachePath.empty() || runIds.empty()) {
-        m_message->setText(placeholderText());
-        showFigure(nullptr);
+    m_loader.cancel();  // whatever is on its way is for runs no longer selected
+    m_cachePath = cachePath;
+    m_runIds = std::move(runIds);
+    m_stale = true;
+    if (isVisible())
+        load();
+}
+
+void ValidationView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        load();
+}
+
+void ValidationView::load() {
+    m_stale = false;
+    if (m_cachePath.empty() || m_runIds.empty()) {
+        m_loader.cancel();
+        applyLoaded({});
         return;
     }
-    auto cache = Cache::openExisting(cachePath);
-    if (!cache) {
-        m_message->setText(QString::fromStdString(cache.error().toString()));
+    // The grid shown stays until the new one is ready (no flashing on a quick click); the message says what is
+    // coming.
+    m_message->setText(m_runIds.size() == 1 ? tr("Loading the validation results...")
+                                            : tr("Loading the validation results of %1 runs...").arg(m_runIds.size()));
+    m_message->show();
+    m_loader.start([path = m_cachePath,
+                    ids = m_runIds](const std::atomic_bool& cancelled) { return readValidation(path, ids, cancelled); },
+                   [this](LoadedValidation loaded) { applyLoaded(std::move(loaded)); });
+}
+
+void ValidationView::applyLoaded(LoadedValidation loaded) {
+    if (!loaded.grid) {
+        m_message->setText(loaded.problems.isEmpty() ? placeholderText() : loaded.problems.join(QLatin1Char('\n')));
         showFigure(nullptr);
-        return;
+    } else {
+        m_message->setText(loaded.problems.join(QLatin1Char('\n')));
+        showFigure(std::make_shared<ValidationFigure>(std::move(*loaded.grid)));
     }
-    CacheReader reader(*cache);
-    std::vector<RunRow> rows;
-    QStringList problems;
-    // Only the selected runs are read, so a click stays cheap in a large workspace.
-    for (const std::int64_t id : std::unordered_set<std::int64_t>(runIds.begin(), runIds.end())) {
-        auto found = reader.findRuns(std::to_string(id));
-        if (!found) {
-            problems << QString::fromStdString(found.error().toString());
-            continue;
-        }
-        for (auto& row : found.value())
-            if (row.id == id)
-                rows.push_back(std::move(row));
-    }
-    std::vector<ValidationRun> runs;
-    for (const auto& row : rows) {
-        if (reports::reportTypeOf(row).empty())
-            continue;
-        auto loaded = reports::loadRunReports(reader, row);
-        if (!loaded) {
-            problems << QString::fromStdString(loaded.error().toString());
-            continue;
-        }
-        if (loaded->validation.empty())
-            continue;
-        const std::string& name = row.run.name.empty() ? row.run.externalId : row.run.name;
-        runs.push_back({row.id, QString::fromStdString(name), row.run.startMs, std::move(loaded->validation)});
-    }
-    if (runs.empty()) {
-        m_message->setText(problems.isEmpty() ? placeholderText() : problems.join(QLatin1Char('\n')));
-        showFigure(nullptr);
-        return;
-    }
-    m_message->setText(problems.join(QLatin1Char('\n')));
-    showFigure(std::make_shared<ValidationFigure>(buildValidationGrid(std::move(runs))));
+    Q_EMIT validationLoaded();
 }
 
 void ValidationView::showFigure(std::shared_ptr<const ValidationFigure> figure) {
