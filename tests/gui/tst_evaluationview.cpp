@@ -15,9 +15,9 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <filesystem>
 #include <fstream>
@@ -108,7 +108,7 @@ void TestEvaluationView::cleanupTestCase() {
 }
 
 std::vector<std::string> TestEvaluationView::select(const QStringList& names) {
-    QTableView* table = m_window->runTable();
+    QTreeView* table = m_window->runTable();
     auto* model = m_window->findChild<RunTableModel*>();
     std::vector<std::string> ids(static_cast<std::size_t>(names.size()));
     table->clearSelection();
