@@ -192,7 +192,7 @@ void TestRunGroupProxyModel::mapsBothWays() {
          {RunGrouping::none, RunGrouping::source, RunGrouping::experiment, RunGrouping::sourceAndExperiment}) {
         s.groups.setGrouping(grouping);
         for (const auto& [column, sortOrder] : {std::pair{RunTableModel::NameColumn, Qt::AscendingOrder},
-                                            std::pair{RunTableModel::StartColumn, Qt::DescendingOrder}}) {
+                                                std::pair{RunTableModel::StartColumn, Qt::DescendingOrder}}) {
             s.groups.sort(column, sortOrder);
             QVERIFY(!s.filter.setFilterText(QStringLiteral("run1")));  // run1, run10..run19, run100..run199
             int total = 0;
