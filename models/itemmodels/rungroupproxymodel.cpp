@@ -343,8 +343,10 @@ QVariant RunGroupProxyModel::data(const QModelIndex& index, int role) const {
         return QString(group.label + QStringLiteral("  (") + countText(group) + QLatin1Char(')'));
     case Qt::ToolTipRole: {
         const bool experiment = group.key.startsWith(QLatin1Char('E'));
-        return experiment ? tr("Experiment %1 in %2: %3").arg(group.label, group.source, countText(group))
-                          : tr("Source %1: %2").arg(group.label, countText(group));
+        const QString tip = experiment ? tr("Experiment %1 in %2: %3").arg(group.label, group.source, countText(group))
+                                       : tr("Source %1: %2").arg(group.label, countText(group));
+        // Tooltips guess rich text from the content: escaped inside a paragraph, an imported name stays as given.
+        return QString(QStringLiteral("<p style='white-space:pre'>") + tip.toHtmlEscaped() + QStringLiteral("</p>"));
     }
     case Qt::FontRole: {
         QFont font;

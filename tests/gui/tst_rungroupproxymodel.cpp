@@ -142,6 +142,7 @@ void TestRunGroupProxyModel::groupsAndCounts() {
     s.table.setRuns(runs);
     s.groups.setGrouping(RunGrouping::experiment);
     QCOMPARE(s.groups.index(0, 0).data().toString(), QStringLiteral("<b>bold</b>  (1 run)"));
+    QVERIFY(s.groups.index(0, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("&lt;b&gt;bold")));
 }
 
 void TestRunGroupProxyModel::sortsRunsWithinGroupsAndGroupsByName() {
