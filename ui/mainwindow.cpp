@@ -12,8 +12,10 @@
 #include "figure/figure.h"
 #include "importjob.h"
 #include "itemmodels/runfilterproxymodel.h"
+#include "itemmodels/rungroupproxymodel.h"
 #include "itemmodels/runtablemodel.h"
 #include "recentworkspaces.h"
+#include "runtreeview.h"
 #include "sourcewatcher.h"
 #include "validation/validationview.h"
 #include "views/metricsummaryview.h"
@@ -36,16 +38,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QStyledItemDelegate>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -72,31 +71,6 @@ QString runDisplayName(const RunRow& run) {
 
 // Views that compare runs side by side take at most this many of the selected runs.
 constexpr int maxComparedRuns = 200;
-
-// Draws a rule above the first run of each group, so groups read as blocks while the table stays flat (and
-// keeps sorting, filtering and keyboard navigation of a plain table).
-class GroupRuleDelegate : public QStyledItemDelegate {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-        QStyledItemDelegate::paint(painter, option, index);
-        if (index.row() == 0)
-            return;
-        const QString group = index.data(RunTableModel::GroupRole).toString();
-        if (group.isEmpty())
-            return;
-        const QModelIndex above = index.sibling(index.row() - 1, index.column());
-        if (above.data(RunTableModel::GroupRole).toString() == group)
-            return;
-        painter->save();
-        // The text colour, so the rule shows on light, dark and selected rows alike.
-        QColor rule = option.palette.color(QPalette::Text);
-        rule.setAlphaF(0.6f);
-        painter->setPen(QPen(rule, 2));
-        painter->drawLine(option.rect.topLeft() + QPoint(0, 1), option.rect.topRight() + QPoint(0, 1));
-        painter->restore();
-    }
-};
 
 LoadedRuns loadRuns(const QString& cachePath, std::optional<std::vector<RunExtraColumn>> columns) {
     LoadedRuns loaded;
@@ -129,6 +103,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_model = new RunTableModel(this);
     m_proxy = new RunFilterProxyModel(this);
     m_proxy->setSourceModel(m_model);
+    m_groups = new RunGroupProxyModel(this);
+    m_groups->setSourceModel(m_proxy);
 
     m_filter = new QLineEdit;
     m_filter->setPlaceholderText(tr("Filter runs (Ctrl+F): words, or an expression such as "
@@ -155,33 +131,21 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_grouping->addItem(tr("No grouping"), static_cast<int>(RunGrouping::none));
     m_grouping->addItem(tr("Group by source"), static_cast<int>(RunGrouping::source));
     m_grouping->addItem(tr("Group by experiment"), static_cast<int>(RunGrouping::experiment));
-    m_grouping->setToolTip(tr("Keep the runs of one source or one experiment together in the table"));
+    m_grouping->addItem(tr("Group by source and experiment"), static_cast<int>(RunGrouping::sourceAndExperiment));
+    m_grouping->setToolTip(tr("Show the runs under a row per source or per experiment; click a group row to "
+                              "select its runs, the arrow or Left/Right to close or open it"));
     connect(m_grouping, &QComboBox::currentIndexChanged, this,
             [this] { setRunGrouping(static_cast<RunGrouping>(m_grouping->currentData().toInt())); });
 
-    m_table = new QTableView;
-    m_table->setModel(m_proxy);
-    m_table->setItemDelegate(new GroupRuleDelegate(m_table));
-    m_table->setSortingEnabled(true);
+    m_table = new RunTreeView;  // uniform row heights, sorting, whole-row selection; groups open by default
+    m_table->setModel(m_groups);
     m_table->sortByColumn(RunTableModel::StartColumn, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setTabKeyNavigation(false);  // Tab leaves the table for the next control
-    m_table->verticalHeader()->hide();
-    // Fixed row heights: the view never measures 10,000 rows.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setResizeContentsPrecision(200);
-    m_table->horizontalHeader()->setSectionsMovable(true);
-    m_table->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->horizontalHeader()->setToolTip(tr("Right-click to choose columns"));
-    connect(m_table->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& pos) {
+    m_table->header()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->header()->setToolTip(tr("Right-click to choose columns"));
+    connect(m_table->header(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu* menu = makeColumnMenu();
         menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(m_table->horizontalHeader()->mapToGlobal(pos));
+        menu->popup(m_table->header()->mapToGlobal(pos));
     });
     m_selectionTimer = new QTimer(this);
     m_selectionTimer->setSingleShot(true);
@@ -219,7 +183,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, evaluation, [this, evaluation] {
         std::vector<std::pair<std::int64_t, QString>> runs;
         for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-            if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+            if (const RunRow* run = runAt(index))
                 runs.emplace_back(run->id,
                                   run->run.name.empty() ? text(run->run.externalId).left(8) : text(run->run.name));
         evaluation->setRuns(runs);
@@ -229,7 +193,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, validation, [this, validation] {
         std::vector<std::int64_t> ids;
         for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
-            if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+            if (const RunRow* run = runAt(index))
                 ids.push_back(run->id);
         validation->setRuns(m_cache ? m_cache->path() : std::string(), std::move(ids));
     });
@@ -237,7 +201,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_lowerTabs->addTab(drift, tr("Drift"));
     const auto showSelectedDrift = [this, drift] {
         const auto rows = m_table->selectionModel()->selectedRows();
-        const RunRow* run = rows.isEmpty() ? nullptr : m_model->runAt(m_proxy->mapToSource(rows.front()).row());
+        const RunRow* run = rows.isEmpty() ? nullptr : runAt(rows.front());
         drift->setWorkspace(workspacePath());
         drift->setRun(run ? run->id : 0,
                       run ? text(run->run.name.empty() ? run->run.externalId : run->run.name) : QString());
@@ -380,6 +344,8 @@ void MainWindow::buildMenus() {
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_problemsDock->toggleViewAction());
+    view->addAction(m_table->expandAllAction());
+    view->addAction(m_table->collapseAllAction());
     QMenu* columns = view->addMenu(tr("Run Table &Columns"));
     connect(columns, &QMenu::aboutToShow, this, [this, columns] {
         columns->clear();
@@ -464,22 +430,23 @@ void MainWindow::applyLoadedRuns() {
         if (!m_columnsRestored && m_model->rowCount() > 0)
             restoreColumns();
         if (firstLoad) {
-            m_table->resizeColumnsToContents();
+            for (int c = 0; c < m_groups->columnCount(); ++c)
+                m_table->resizeColumnToContents(c);
             applyColumnWidths();  // the widths the user gave columns before win over the measured ones
         }
         const int count = m_model->rowCount();
         m_stack->setCurrentIndex(count == 0 ? 0 : 1);
         QItemSelection selection;
         for (int row = 0; row < m_proxy->rowCount(); ++row) {
-            const QModelIndex index = m_proxy->index(row, 0);
+            const QModelIndex index = m_groups->mapFromSource(m_proxy->index(row, 0));
             if (m_selectedBeforeReload.count(index.data(RunTableModel::CacheIdRole).toLongLong()))
                 selection.select(index, index);
         }
         if (!selection.isEmpty())
             m_table->selectionModel()->select(selection,
                                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        else if (count > 0)
-            m_table->selectRow(0);  // something selected from the start, so every tab shows what it is for
+        else if (const QModelIndex first = m_groups->firstRun(); first.isValid())
+            m_table->setCurrentIndex(first);  // something selected from the start, so every tab shows what it is for
         m_selectedBeforeReload.clear();
         updateRunCount();
     }
@@ -490,9 +457,29 @@ void MainWindow::applyLoadedRuns() {
     }
 }
 
-std::vector<std::int64_t> MainWindow::selectedRunIds() const {
+QTreeView* MainWindow::runTable() const {
+    return m_table;
+}
+
+const RunRow* MainWindow::runAt(const QModelIndex& viewIndex) const {
+    return m_model->runAt(m_proxy->mapToSource(m_groups->mapToSource(viewIndex)).row());
+}
+
+// Group rows are never selected (RunGroupSelectionModel selects their runs instead).
+QModelIndexList MainWindow::selectedRunsInOrder() const {
     QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<std::pair<int, QModelIndex>> ordered;
+    ordered.reserve(static_cast<std::size_t>(rows.size()));
+    for (const QModelIndex& index : rows)
+        ordered.emplace_back(m_groups->runOrder(index), index);
+    std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < ordered.size(); ++i)
+        rows[static_cast<qsizetype>(i)] = ordered[i].second;
+    return rows;
+}
+
+std::vector<std::int64_t> MainWindow::selectedRunIds() const {
+    const QModelIndexList rows = selectedRunsInOrder();
     std::vector<std::int64_t> ids;
     ids.reserve(static_cast<std::size_t>(rows.size()));
     for (const QModelIndex& index : rows)
@@ -501,12 +488,11 @@ std::vector<std::int64_t> MainWindow::selectedRunIds() const {
 }
 
 void MainWindow::applySelection() {
-    QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    const QModelIndexList rows = selectedRunsInOrder();
     std::vector<const RunRow*> runs;
     runs.reserve(static_cast<std::size_t>(rows.size()));
     for (const QModelIndex& index : rows)
-        if (const RunRow* run = m_model->runAt(m_proxy->mapToSource(index).row()))
+        if (const RunRow* run = runAt(index))
             runs.push_back(run);
 
     showRunDetails(runs);
@@ -596,26 +582,20 @@ void MainWindow::setRunGrouping(RunGrouping grouping) {
         m_grouping->setCurrentIndex(index);  // comes back here through the signal
         return;
     }
-    m_model->setGrouping(grouping);
-    m_proxy->invalidate();
-    // The column the runs are grouped by is shown, so each block says what it is.
-    if (grouping == RunGrouping::source)
-        m_table->horizontalHeader()->showSection(RunTableModel::SourceColumn);
-    if (grouping == RunGrouping::experiment)
-        m_table->horizontalHeader()->showSection(RunTableModel::ExperimentColumn);
+    m_groups->setGrouping(grouping);
     QSettings().setValue(QStringLiteral("runs/grouping"), static_cast<int>(grouping));
 }
 
 QMenu* MainWindow::makeColumnMenu() {
     auto* menu = new QMenu(tr("Columns"), this);
-    QHeaderView* header = m_table->horizontalHeader();
+    QHeaderView* header = m_table->header();
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c) {
         QAction* action = menu->addAction(m_model->headerData(c, Qt::Horizontal).toString());
         action->setCheckable(true);
         action->setChecked(!header->isSectionHidden(c));
         action->setEnabled(c != RunTableModel::NameColumn);  // a run always shows its name
         connect(action, &QAction::toggled, this, [this, c](bool on) {
-            m_table->horizontalHeader()->setSectionHidden(c, !on);
+            m_table->header()->setSectionHidden(c, !on);
             saveColumns();
         });
     }
@@ -682,7 +662,7 @@ void MainWindow::setExtraColumns(std::vector<RunExtraColumn> columns) {
 void MainWindow::restoreColumns() {
     m_columnsRestored = true;
     QSettings settings;
-    QHeaderView* header = m_table->horizontalHeader();
+    QHeaderView* header = m_table->header();
     const QVariant hidden = settings.value(QStringLiteral("runs/hiddenColumns"));
     QList<int> hiddenColumns;
     if (hidden.isValid()) {
@@ -693,9 +673,6 @@ void MainWindow::restoreColumns() {
     }
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
         header->setSectionHidden(c, c != RunTableModel::NameColumn && hiddenColumns.contains(c));
-
-    if (m_grouping->currentData().toInt() == static_cast<int>(RunGrouping::source))
-        header->showSection(RunTableModel::SourceColumn);
 }
 
 QString MainWindow::columnId(int section) const {
@@ -710,7 +687,7 @@ void MainWindow::applyColumnWidths() {
     for (int c = 0; c < m_model->columnCount(); ++c) {
         const int width = widths.value(columnId(c)).toInt();
         if (width > 0)
-            m_table->horizontalHeader()->resizeSection(c, width);
+            m_table->header()->resizeSection(c, width);
     }
 }
 
@@ -719,7 +696,7 @@ void MainWindow::saveColumnWidths() const {
         return;
     QSettings settings;
     QVariantMap widths = settings.value(QStringLiteral("runs/columnWidths")).toMap();
-    const QHeaderView* header = m_table->horizontalHeader();
+    const QHeaderView* header = m_table->header();
     // The last section stretches to fill the view; its width says nothing about the user's choice.
     for (int c = 0; c + 1 < m_model->columnCount(); ++c)
         if (!header->isSectionHidden(c))
@@ -731,7 +708,7 @@ void MainWindow::saveColumns() const {
     QSettings settings;
     QStringList hidden;
     for (int c = 0; c < RunTableModel::FixedColumnCount; ++c)
-        if (m_table->horizontalHeader()->isSectionHidden(c))
+        if (m_table->header()->isSectionHidden(c))
             hidden << QString::number(c);
     settings.setValue(QStringLiteral("runs/hiddenColumns"), hidden);
     QStringList extra;

@@ -20,7 +20,7 @@ class QProgressBar;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
-class QTableView;
+class QTreeView;
 class QTimer;
 class QTreeWidget;
 class QTabWidget;
@@ -29,6 +29,7 @@ class QDockWidget;
 namespace runlens {
 class Cache;
 class RunFilterProxyModel;
+class RunGroupProxyModel;
 }  // namespace runlens
 
 namespace runlens::ui {
@@ -38,6 +39,7 @@ class CurveView;
 class ParamDiffView;
 class MetricSummaryView;
 class SourceWatcher;
+class RunTreeView;
 
 // The runs of a workspace as read on a worker thread.
 struct LoadedRuns {
@@ -66,9 +68,11 @@ public:
     void setAutoResync(bool enabled);
     bool isLoadingRuns() const;
 
-    QTableView* runTable() const { return m_table; }
+    // The run browser: a tree whose top-level rows are runs, or groups of runs under a grouping.
+    QTreeView* runTable() const;
     RunTableModel* runModel() const { return m_model; }
     RunFilterProxyModel* runProxy() const { return m_proxy; }
+    RunGroupProxyModel* runGroups() const { return m_groups; }
     QLineEdit* filterEdit() const { return m_filter; }
     QComboBox* groupingBox() const { return m_grouping; }
     QTreeWidget* problemsList() const { return m_problems; }
@@ -81,7 +85,7 @@ public:
     // The column chooser the table header shows on a right click.
     QMenu* makeColumnMenu();
     void setRunGrouping(RunGrouping grouping);
-    // Cache ids of the selected runs, in table order.
+    // Cache ids of the selected runs, in table order (top to bottom, as if every group were open).
     std::vector<std::int64_t> selectedRunIds() const;
 
 Q_SIGNALS:
@@ -116,14 +120,17 @@ private:
     QString columnId(int section) const;
     void applyColumnWidths();
     void saveColumnWidths() const;
+    const RunRow* runAt(const QModelIndex& viewIndex) const;
+    QModelIndexList selectedRunsInOrder() const;
 
     std::unique_ptr<Cache> m_cache;
     RunTableModel* m_model = nullptr;
     RunFilterProxyModel* m_proxy = nullptr;
+    RunGroupProxyModel* m_groups = nullptr;
     QLabel* m_filterError = nullptr;
     QStackedWidget* m_stack = nullptr;
     QSplitter* m_splitter = nullptr;
-    QTableView* m_table = nullptr;
+    RunTreeView* m_table = nullptr;
     QLineEdit* m_filter = nullptr;
     QComboBox* m_grouping = nullptr;
     QTreeWidget* m_details = nullptr;

@@ -32,13 +32,15 @@ std::optional<Error> RunFilterProxyModel::setFilterText(const QString& text) {
         m_filter = std::move(*filter);
         m_isExpression = true;
         m_words.clear();
-        invalidateFilter();
+        invalidate();
         return std::nullopt;
     }
     m_filter = RunFilter();
     m_isExpression = false;
     m_words = text.trimmed();
-    invalidateFilter();
+    // One layout change for the whole new filter (the run tree regroups once); invalidateFilter() would signal
+    // each range of rows that comes or goes, thousands of them for a filter that keeps every other run.
+    invalidate();
     return std::nullopt;
 }
 
@@ -60,20 +62,6 @@ bool RunFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex& sou
             return true;
     }
     return false;
-}
-
-bool RunFilterProxyModel::lessThan(const QModelIndex& left, const QModelIndex& right) const {
-    const auto* model = qobject_cast<const RunTableModel*>(sourceModel());
-    if (model && model->grouping() != RunGrouping::none) {
-        const QString leftGroup = left.data(RunTableModel::GroupRole).toString();
-        const QString rightGroup = right.data(RunTableModel::GroupRole).toString();
-        if (leftGroup != rightGroup) {
-            // Groups keep ascending order whichever way the column sorts.
-            const bool ascending = sortOrder() == Qt::AscendingOrder;
-            return ascending ? leftGroup < rightGroup : leftGroup > rightGroup;
-        }
-    }
-    return QSortFilterProxyModel::lessThan(left, right);
 }
 
 }  // namespace runlens

@@ -26,8 +26,6 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-    // Under a grouping, runs of one group stay together: the group decides first, then the sorted column.
-    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
     RunFilter m_filter;

@@ -45,8 +45,6 @@ QVariant paramSortKey(const QString& value) {
     return ok ? QVariant(number) : QVariant(value);
 }
 
-constexpr char groupSeparator = '\x1f';
-
 }  // namespace
 
 QString RunExtraColumn::id() const {
@@ -86,7 +84,6 @@ std::shared_ptr<const RunTableData> RunTableModel::prepare(std::vector<RunRow> r
     const std::size_t n = data->runs.size();
     data->texts.resize(n * FixedColumnCount);
     data->sortKeys.resize(n * FixedColumnCount);
-    data->groupKeys.resize(n);
     const QLocale locale;
     for (std::size_t i = 0; i < n; ++i) {
         const RunRow& run = data->runs[i];
@@ -118,7 +115,6 @@ std::shared_ptr<const RunTableData> RunTableModel::prepare(std::vector<RunRow> r
         s[RunIdColumn] = t[RunIdColumn];
         t[SourceColumn] = text(run.sourcePath);
         s[SourceColumn] = t[SourceColumn];
-        data->groupKeys[i] = t[SourceColumn] + QLatin1Char(groupSeparator) + t[ExperimentColumn];
     }
 
     // Keys for the column chooser, and which params tell the runs apart.
@@ -251,14 +247,6 @@ std::vector<RunExtraColumn> RunTableModel::suggest(const RunTableData& data, int
     return out;
 }
 
-void RunTableModel::setGrouping(RunGrouping grouping) {
-    if (grouping == m_grouping)
-        return;
-    m_grouping = grouping;
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {GroupRole});
-}
-
 int RunTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_data->runs.size());
 }
@@ -284,13 +272,6 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
         return m_extraSort[row * m_extra.size() + (column - FixedColumnCount)];
     case CacheIdRole:
         return QVariant::fromValue<qint64>(m_data->runs[row].id);
-    case GroupRole: {
-        if (m_grouping == RunGrouping::none)
-            return QString();
-        // Both are prepared strings: the group rule delegate asks for them on every paint.
-        return m_grouping == RunGrouping::experiment ? m_data->groupKeys[row]
-                                                     : m_data->texts[row * FixedColumnCount + SourceColumn];
-    }
     case Qt::ToolTipRole:
         if (index.column() == SourceColumn)
             return QString(text(m_data->runs[row].format) + QStringLiteral(": ") +

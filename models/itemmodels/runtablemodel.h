@@ -23,8 +23,8 @@ struct RunExtraColumn {
     static std::optional<RunExtraColumn> fromId(const QString& id);
 };
 
-// How the run table keeps runs together.
-enum class RunGrouping { none, source, experiment };
+// How the run browser groups runs (see RunGroupProxyModel); the values are kept in settings.
+enum class RunGrouping { none, source, experiment, sourceAndExperiment };
 
 // Every run's cell texts and sort values, computed once when runs arrive (on any thread), so painting the table
 // never converts or allocates per cell. Immutable once built.
@@ -32,7 +32,6 @@ struct RunTableData {
     std::vector<RunRow> runs;
     std::vector<QString> texts;                // row-major, runs.size() x FixedColumnCount
     std::vector<QVariant> sortKeys;            // same layout
-    std::vector<QString> groupKeys;            // per run: "source\x1fexperiment"
     QStringList paramKeys;                     // over every run, sorted
     QStringList metricKeys;                    // over every run, sorted
     std::vector<std::string> differingParams;  // params whose value is not the same in every run holding them
@@ -62,7 +61,6 @@ public:
     enum Role {
         SortRole = Qt::UserRole + 1,  // raw values (numbers, times) for sorting
         CacheIdRole,                  // the run's id in the cache (qint64)
-        GroupRole,                    // the group a run belongs to under the current grouping (QString)
     };
 
     explicit RunTableModel(QObject* parent = nullptr);
@@ -88,9 +86,6 @@ public:
     // direction the name tells (validation ones first), at most the given numbers.
     std::vector<RunExtraColumn> suggestedColumns(int params = suggestedParams, int metrics = suggestedMetrics) const;
 
-    void setGrouping(RunGrouping grouping);
-    RunGrouping grouping() const { return m_grouping; }
-
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -105,7 +100,6 @@ private:
     std::vector<RunExtraColumn> m_extra;
     std::vector<QString> m_extraTexts;  // runs x extra columns
     std::vector<QVariant> m_extraSort;
-    RunGrouping m_grouping = RunGrouping::none;
 };
 
 }  // namespace runlens

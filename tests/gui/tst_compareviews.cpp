@@ -25,6 +25,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 using runlens::MetricSummaryModel;
 using runlens::ParamDiffModel;
@@ -132,7 +133,7 @@ void TestCompareViews::paramDiffShowsOnlyDifferencesAndCopies() {
     QCOMPARE(model->rowCount(), 3);
 
     // One run: nothing differs; with only differences on, the empty state says so.
-    m_window->runTable()->selectRow(0);
+    m_window->runTable()->setCurrentIndex(m_window->runTable()->model()->index(0, 0));
     QVERIFY(applied.wait(5000));
     view->setOnlyDifferences(true);
     QCOMPARE(model->rowCount(), 0);
@@ -182,7 +183,7 @@ void TestCompareViews::metricSummaryHighlightsBestAndSwitchesDirection() {
     QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::higherIsBetter);
 
     // The choice is remembered for the next selection and session.
-    m_window->runTable()->selectRow(0);
+    m_window->runTable()->setCurrentIndex(m_window->runTable()->model()->index(0, 0));
     QTRY_VERIFY_WITH_TIMEOUT(model->runCount() == 1, 10000);
     QCOMPARE(model->direction(QStringLiteral("val/loss")), runlens::MetricDirection::higherIsBetter);
     runlens::ui::MetricSummaryView fresh;
@@ -204,11 +205,10 @@ void TestCompareViews::metricSummaryHighlightsBestAndSwitchesDirection() {
 }
 
 void TestCompareViews::keyboardAndFilterDriveTheSelection() {
-    QTableView* table = m_window->runTable();
+    QTreeView* table = m_window->runTable();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->activateWindow();
     table->setFocus();
-    table->selectRow(0);
     table->setCurrentIndex(table->model()->index(0, 0));
     QSignalSpy applied(m_window.get(), &MainWindow::selectionApplied);
     QTest::keyClick(table, Qt::Key_Down, Qt::ShiftModifier);

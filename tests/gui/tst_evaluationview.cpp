@@ -16,10 +16,10 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
+#include <QTreeView>
 
 #include <filesystem>
 #include <fstream>
@@ -137,7 +137,7 @@ std::vector<std::pair<std::int64_t, QString>> TestEvaluationView::runsNamed(cons
 }
 
 std::vector<std::string> TestEvaluationView::selectWithoutWaiting(const QStringList& names) {
-    QTableView* table = m_window->runTable();
+    QTreeView* table = m_window->runTable();
     auto* model = m_window->findChild<RunTableModel*>();
     std::vector<std::string> ids(static_cast<std::size_t>(names.size()));
     table->clearSelection();

@@ -2,19 +2,24 @@
 #include "curves/curvechart.h"
 #include "curveview.h"
 #include "handmadestore.h"
+#include "itemmodels/rungroupproxymodel.h"
 #include "mainwindow.h"
 #include "testsupport.h"
+#include "views/metricsummaryview.h"
+#include "views/paramdiffview.h"
 
+#include <QAction>
 #include <QChart>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <QTreeWidget>
 
 using runlens::ui::MainWindow;
@@ -28,6 +33,7 @@ private Q_SLOTS:
     void importShowsRunsAndFilterNarrowsThem();
     void failedImportGoesToProblemsPanel();
     void rendersSomethingOnScreen();
+    void demoGroupedByExperimentAsATree();
 
 private:
     QTemporaryDir m_dir;
@@ -35,6 +41,9 @@ private:
 
 void TestMainWindow::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("RunLensTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings().clear();  // no grouping or column choice left over from an earlier run
     runlens::test::writeHandmadeStore(m_dir.filePath(QStringLiteral("mlruns")).toStdString());
 }
 
@@ -53,7 +62,7 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     QSignalSpy finished(&window, &MainWindow::importFinished);
     window.importPaths({m_dir.filePath(QStringLiteral("mlruns"))});
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
-    QTableView* table = window.runTable();
+    QTreeView* table = window.runTable();
     QVERIFY(table->isVisible());
     QCOMPARE(table->model()->rowCount(), 3);
 
@@ -99,7 +108,7 @@ void TestMainWindow::importShowsRunsAndFilterNarrowsThem() {
     table->clearSelection();
 
     // Selecting a run fills the details with its params, shown as plain text.
-    table->selectRow(0);
+    table->setCurrentIndex(table->model()->index(0, 0));
     auto detailsFilled = [&window] {
         bool filled = false;
         for (auto* tree : window.findChildren<QTreeWidget*>())
@@ -142,6 +151,101 @@ void TestMainWindow::rendersSomethingOnScreen() {
     QVERIFY2(colours.size() > 8, qPrintable(QString::number(colours.size())));
     const QString out = QString::fromStdString((runlens::test::binaryDir() / "mainwindow.png").string());
     QVERIFY(image.save(out));
+}
+
+// The demo grouped by experiment: group rows open by default, one closed with the keyboard stays closed through a
+// filter and a re-sync, and clicking a group row selects its runs for the compare tabs.
+void TestMainWindow::demoGroupedByExperimentAsATree() {
+    MainWindow window;
+    QVERIFY(window.openWorkspace(m_dir.filePath(QStringLiteral("demo.runlens"))));
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    window.importPaths({QString::fromStdString((runlens::test::sourceDir() / "resources/demo/mlruns").string())});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QTreeView* tree = window.runTable();
+    QAbstractItemModel* model = tree->model();
+    const int runs = model->rowCount();
+    QVERIFY(runs >= 10);
+    QVERIFY(!model->hasChildren(model->index(0, 0)));  // no grouping: the runs are the rows
+
+    window.setRunGrouping(runlens::RunGrouping::experiment);
+    QCOMPARE(model->rowCount(), 2);
+    auto group = [model](int row) {
+        return model->index(row, 0);
+    };
+    QVERIFY(group(0).data().toString().startsWith(QStringLiteral("cifar10-resnet18  (")));
+    QVERIFY(group(1).data().toString().startsWith(QStringLiteral("credit-default-gbm  (")));
+    const int cifarRuns = model->rowCount(group(0));
+    const int creditRuns = model->rowCount(group(1));
+    QCOMPARE(cifarRuns + creditRuns, runs);
+    QVERIFY(group(1).data().toString().endsWith(QStringLiteral("(%1 runs)").arg(creditRuns)));
+    QVERIFY(tree->isExpanded(group(0)) && tree->isExpanded(group(1)));  // open by default
+    QVERIFY(tree->isFirstColumnSpanned(1, {}));                         // the name and count across the row
+
+    // Left on a group row closes it.
+    tree->setFocus();
+    tree->setCurrentIndex(group(1));
+    QTest::keyClick(tree, Qt::Key_Left);
+    QVERIFY(!tree->isExpanded(group(1)));
+    QVERIFY(tree->isExpanded(group(0)));
+    // A filter that hides the closed group, then shows it again, and a re-sync: it stays closed.
+    window.filterEdit()->setText(QStringLiteral("cifar10"));
+    QCOMPARE(model->rowCount(), 1);
+    QVERIFY(group(0).data().toString().endsWith(QStringLiteral("(%1 runs)").arg(cifarRuns)));
+    window.filterEdit()->clear();
+    QCOMPARE(model->rowCount(), 2);
+    QVERIFY(tree->isExpanded(group(0)) && !tree->isExpanded(group(1)));
+    window.resyncAll();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+    QCOMPARE(model->rowCount(), 2);
+    QVERIFY(tree->isExpanded(group(0)) && !tree->isExpanded(group(1)));
+
+    // Clicking the closed group's row selects its runs (never the group row), and the compare tabs get them.
+    tree->clearSelection();
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualRect(group(1)).center());
+    QTRY_COMPARE_WITH_TIMEOUT(window.paramDiffView()->model()->runCount(), creditRuns, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.metricSummaryView()->model()->runCount(), creditRuns, 5000);
+    QVERIFY(!tree->isExpanded(group(1)));
+    std::vector<std::int64_t> ids = window.selectedRunIds();
+    QCOMPARE(ids.size(), static_cast<std::size_t>(creditRuns));
+    for (const std::int64_t id : ids) {
+        const runlens::RunRow* run = window.runModel()->runAt(window.runModel()->rowOfRun(id));
+        QVERIFY(run && run->experimentName == "credit-default-gbm");
+    }
+    const QImage image = window.grab().toImage();
+    QVERIFY(image.save(QString::fromStdString((runlens::test::binaryDir() / "mainwindow-grouped.png").string())));
+
+    // Ctrl+click on the other group adds its runs; table order reads the tree top to bottom.
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, Qt::ControlModifier, tree->visualRect(group(0)).center());
+    QTRY_COMPARE_WITH_TIMEOUT(window.metricSummaryView()->model()->runCount(), runs, 5000);
+    ids = window.selectedRunIds();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const runlens::RunRow* run = window.runModel()->runAt(window.runModel()->rowOfRun(ids[i]));
+        QCOMPARE(run->experimentName,
+                 std::string(i < static_cast<std::size_t>(cifarRuns) ? "cifar10-resnet18" : "credit-default-gbm"));
+    }
+
+    // View > Collapse All Groups and Expand All Groups.
+    QAction* collapseAll = nullptr;
+    QAction* expandAll = nullptr;
+    for (QAction* action : window.findChildren<QAction*>()) {
+        if (action->text() == QStringLiteral("C&ollapse All Groups"))
+            collapseAll = action;
+        if (action->text() == QStringLiteral("&Expand All Groups"))
+            expandAll = action;
+    }
+    QVERIFY(collapseAll && expandAll && collapseAll->isEnabled());
+    collapseAll->trigger();
+    QVERIFY(!tree->isExpanded(group(0)) && !tree->isExpanded(group(1)));
+    expandAll->trigger();
+    QVERIFY(tree->isExpanded(group(0)) && tree->isExpanded(group(1)));
+
+    window.setRunGrouping(runlens::RunGrouping::none);
+    QCOMPARE(model->rowCount(), runs);
+    QVERIFY(!collapseAll->isEnabled());
+    QCOMPARE(window.selectedRunIds().size(), static_cast<std::size_t>(runs));  // the selection stays
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -32,7 +32,6 @@ class TestRunFilterProxyModel : public QObject {
 private Q_SLOTS:
     void wordsAndExpressions();
     void badExpressionKeepsPreviousFilter();
-    void groupingSortsGroupsFirstInEitherOrder();
 };
 
 void TestRunFilterProxyModel::wordsAndExpressions() {
@@ -64,38 +63,6 @@ void TestRunFilterProxyModel::badExpressionKeepsPreviousFilter() {
     QVERIFY(error.has_value());
     QCOMPARE(error->position, std::string("column 24"));
     QCOMPARE(proxy.rowCount(), 1);
-}
-
-void TestRunFilterProxyModel::groupingSortsGroupsFirstInEitherOrder() {
-    std::vector<RunRow> runs = {row(1, "a", "adam", 0.1), row(2, "b", "sgd", 0.2), row(3, "c", "adam", 0.3),
-                                row(4, "d", "sgd", 0.4)};
-    runs[0].experimentName = "x";
-    runs[1].experimentName = "y";
-    runs[2].experimentName = "x";
-    runs[3].experimentName = "y";
-    RunTableModel model;
-    model.setRuns(runs);
-    RunFilterProxyModel proxy;
-    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    proxy.setSourceModel(&model);
-    auto names = [&proxy] {
-        QString out;
-        for (int r = 0; r < proxy.rowCount(); ++r)
-            out += proxy.index(r, RunTableModel::NameColumn).data().toString();
-        return out;
-    };
-    proxy.sort(RunTableModel::NameColumn, Qt::AscendingOrder);
-    QCOMPARE(names(), QStringLiteral("abcd"));
-    model.setGrouping(RunGrouping::experiment);
-    proxy.invalidate();
-    proxy.sort(RunTableModel::NameColumn, Qt::AscendingOrder);
-    QCOMPARE(names(), QStringLiteral("acbd"));
-    proxy.sort(RunTableModel::NameColumn, Qt::DescendingOrder);
-    QCOMPARE(names(), QStringLiteral("cadb"));  // groups keep their order, runs inside them reverse
-    model.setGrouping(RunGrouping::none);
-    proxy.invalidate();
-    proxy.sort(RunTableModel::NameColumn, Qt::DescendingOrder);
-    QCOMPARE(names(), QStringLiteral("dcba"));
 }
 
 QTEST_GUILESS_MAIN(TestRunFilterProxyModel)

@@ -30,7 +30,6 @@ class TestRunTableModel : public QObject {
 private Q_SLOTS:
     void passesModelTester();
     void chosenParamAndMetricColumns();
-    void groupRoleFollowsGrouping();
     void preparedOffTheGuiThreadThenSet();
     void sortsOnRawValuesNotText();
     void namesAreShownAsGiven();
@@ -44,7 +43,6 @@ void TestRunTableModel::passesModelTester() {
     QCOMPARE(model.columnCount(), static_cast<int>(RunTableModel::FixedColumnCount));
     model.setExtraColumns({{RunExtraColumn::Kind::param, "lr"}, {RunExtraColumn::Kind::metricMin, "loss"}});
     QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 2);
-    model.setGrouping(RunGrouping::experiment);
     model.setRuns({});
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.columnCount(), RunTableModel::FixedColumnCount + 2);
@@ -90,20 +88,6 @@ void TestRunTableModel::chosenParamAndMetricColumns() {
         QCOMPARE(RunExtraColumn::fromId(column.id()), std::optional<RunExtraColumn>(column));
     QVERIFY(!RunExtraColumn::fromId(QStringLiteral("bogus:x")));
     QCOMPARE(RunExtraColumn::fromId(QStringLiteral("param:a:b"))->key, std::string("a:b"));
-}
-
-void TestRunTableModel::groupRoleFollowsGrouping() {
-    RunTableModel model;
-    RunRow a = row(1, "a", 0, 1);
-    a.sourcePath = "/data/mlruns";
-    a.experimentName = "cifar";
-    model.setRuns({a});
-    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().isEmpty());
-    model.setGrouping(RunGrouping::source);
-    QCOMPARE(model.index(0, 0).data(RunTableModel::GroupRole).toString(), QStringLiteral("/data/mlruns"));
-    model.setGrouping(RunGrouping::experiment);
-    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().endsWith(QStringLiteral("cifar")));
-    QVERIFY(model.index(0, 0).data(RunTableModel::GroupRole).toString().startsWith(QStringLiteral("/data/mlruns")));
 }
 
 void TestRunTableModel::preparedOffTheGuiThreadThenSet() {

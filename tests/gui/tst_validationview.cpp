@@ -13,10 +13,10 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
+#include <QTreeView>
 
 #include <algorithm>
 #include <memory>
@@ -191,7 +191,7 @@ void TestValidationView::mainWindowTabShowsSelectedRuns() {
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
     QVERIFY(view->figure());
     QCOMPARE(view->figure()->grid().columns.size(), std::size_t(32));
-    window.runTable()->selectRow(0);
+    window.runTable()->setCurrentIndex(window.runTable()->model()->index(0, 0));
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLoading(), 20000);
     QCOMPARE(view->figure()->grid().columns.size(), std::size_t(1));
 

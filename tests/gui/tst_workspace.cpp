@@ -18,9 +18,9 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <QUrl>
 
 using runlens::RunTableModel;
@@ -206,31 +206,26 @@ void TestWorkspace::groupingKeepsExperimentsTogether() {
     QSignalSpy finished(&window, &MainWindow::importFinished);
     window.importPaths({second});
     QVERIFY(finished.wait(20000));
-    QTableView* table = window.runTable();
-    QCOMPARE(table->model()->rowCount(), 6);
-    // Grouping by source gives one block per source, whatever column sorts.
+    QTreeView* table = window.runTable();
+    QAbstractItemModel* tree = table->model();
+    QCOMPARE(tree->rowCount(), 6);
+    // Grouping by source gives a group row per source with its runs inside, whatever column sorts.
     window.groupingBox()->setCurrentIndex(
         window.groupingBox()->findData(static_cast<int>(runlens::RunGrouping::source)));
-    QVERIFY(!table->horizontalHeader()->isSectionHidden(RunTableModel::SourceColumn));
-    QStringList groups;
-    for (int row = 0; row < table->model()->rowCount(); ++row) {
-        const QString group = table->model()->index(row, 0).data(RunTableModel::GroupRole).toString();
-        if (groups.isEmpty() || groups.last() != group)
-            groups << group;
-    }
-    QCOMPARE(groups.size(), 2);
+    auto runsPerGroup = [tree] {
+        QList<int> counts;
+        for (int row = 0; row < tree->rowCount(); ++row)
+            counts << tree->rowCount(tree->index(row, 0));
+        return counts;
+    };
+    QCOMPARE(runsPerGroup(), QList<int>({3, 3}));
     table->sortByColumn(RunTableModel::NameColumn, Qt::AscendingOrder);
-    groups.clear();
-    for (int row = 0; row < table->model()->rowCount(); ++row) {
-        const QString group = table->model()->index(row, 0).data(RunTableModel::GroupRole).toString();
-        if (groups.isEmpty() || groups.last() != group)
-            groups << group;
-    }
-    QCOMPARE(groups.size(), 2);
+    QCOMPARE(runsPerGroup(), QList<int>({3, 3}));
     QCOMPARE(QSettings().value(QStringLiteral("runs/grouping")).toInt(),
              static_cast<int>(runlens::RunGrouping::source));
     window.setRunGrouping(runlens::RunGrouping::none);
     QCOMPARE(window.groupingBox()->currentData().toInt(), static_cast<int>(runlens::RunGrouping::none));
+    QCOMPARE(tree->rowCount(), 6);
 }
 
 void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
@@ -256,7 +251,7 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
         }
         QVERIFY(userColumn && params && metrics);
         userColumn->setChecked(false);
-        QVERIFY(window.runTable()->horizontalHeader()->isSectionHidden(RunTableModel::UserColumn));
+        QVERIFY(window.runTable()->header()->isSectionHidden(RunTableModel::UserColumn));
         // Reset the extra columns to none by unticking all, then pick lr and val/loss (min).
         for (QAction* action : params->actions())
             action->setChecked(false);
@@ -280,7 +275,7 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
         QCOMPARE(window.runTable()->model()->index(0, RunTableModel::NameColumn).data().toString(),
                  QStringLiteral("run-2"));
         // A width the user gives a column is kept.
-        window.runTable()->horizontalHeader()->resizeSection(RunTableModel::FixedColumnCount, 177);
+        window.runTable()->header()->resizeSection(RunTableModel::FixedColumnCount, 177);
         window.close();
     }
     // A new window remembers the choice.
@@ -291,8 +286,8 @@ void TestWorkspace::columnChooserAddsParamAndMetricColumnsAndRemembersThem() {
     QCOMPARE(window.runModel()->columnCount(), RunTableModel::FixedColumnCount + 2);
     QCOMPARE(window.runModel()->headerData(RunTableModel::FixedColumnCount, Qt::Horizontal).toString(),
              QStringLiteral("lr"));
-    QVERIFY(window.runTable()->horizontalHeader()->isSectionHidden(RunTableModel::UserColumn));
-    QCOMPARE(window.runTable()->horizontalHeader()->sectionSize(RunTableModel::FixedColumnCount), 177);
+    QVERIFY(window.runTable()->header()->isSectionHidden(RunTableModel::UserColumn));
+    QCOMPARE(window.runTable()->header()->sectionSize(RunTableModel::FixedColumnCount), 177);
 }
 
 void TestWorkspace::droppingAFolderImportsIt() {
