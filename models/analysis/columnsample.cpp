@@ -71,15 +71,14 @@ std::size_t NumericSample::memoryBytes() const {
            m_weights.capacity() * sizeof(std::int64_t) + m_scratchValues.capacity() * sizeof(double) +
            m_scratchWeights.capacity() * sizeof(std::int64_t) + m_edges.capacity() * sizeof(double) +
            m_binCounts.capacity() * sizeof(std::int64_t) + m_binSums.capacity() * sizeof(double) +
-           m_cellFirstBin.capacity() * sizeof(std::uint32_t) + (m_outside ? m_outside->memoryBytes() : 0);
+           m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
 }
 
 void NumericSample::flush() {
     if (m_pending.empty())
         return;
     if (m_binned) {
-        for (double value : m_pending)
-            addBinned(value);
+        countBinned();
         m_pending.clear();
         return;
     }
@@ -169,16 +168,7 @@ void NumericSample::toBins() {
         m_binCounts[bin] += m_weights[i];
         m_binSums[bin] += m_values[i] * static_cast<double>(m_weights[i]);
     }
-    // The coarse index: equal-width cells over [low, high], each knowing the first bin it overlaps, so a value's bin
-    // is a short search away.
-    const std::size_t cells = std::clamp<std::size_t>(m_edges.size() * 2, 1024, std::size_t{1} << 17);
-    m_cellScale = m_high > m_low ? static_cast<double>(cells) / (m_high - m_low) : 0.0;
-    m_cellFirstBin.resize(cells + 1);
-    for (std::size_t c = 0; c <= cells; ++c) {
-        const double x = m_cellScale > 0 ? m_low + static_cast<double>(c) / m_cellScale : m_low;
-        const auto it = std::upper_bound(m_edges.begin(), m_edges.end(), x);
-        m_cellFirstBin[c] = static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(it - m_edges.begin() - 1, 0));
-    }
+    m_locator = BinLocator(m_edges, m_high);
     m_shift = m_mean;
     m_binned = true;
     m_values = {};
@@ -190,38 +180,43 @@ void NumericSample::toBins() {
     m_pending.shrink_to_fit();
 }
 
-std::size_t NumericSample::binOf(double value) const {
-    const std::size_t cells = m_cellFirstBin.size() - 1;
-    const auto cell = std::min(cells - 1, static_cast<std::size_t>((value - m_low) * m_cellScale));
-    // A cell overlaps one or two bins (there are twice as many cells as bins); rounding in the cell arithmetic can be
-    // a cell off, which the walks below correct.
-    std::size_t bin = m_cellFirstBin[cell];
-    while (bin > 0 && m_edges[bin] > value)
-        --bin;
-    const std::size_t last = m_edges.size() - 1;
-    while (bin < last && m_edges[bin + 1] <= value)
-        ++bin;
-    return bin;
+void NumericSample::countBinned() {
+    // One tight loop over the batch with the sums in locals, so they stay in registers; the additions happen in the
+    // same order as one value at a time, so the sums are the same to the last bit.
+    const double low = m_low;
+    const double high = m_high;
+    const double shift = m_shift;
+    std::int64_t* const counts = m_binCounts.data();
+    double* const sums = m_binSums.data();
+    double shiftedSum = m_shiftedSum;
+    double shiftedSquares = m_shiftedSquares;
+    std::int64_t binned = 0;
+    for (const double value : m_pending) {
+        if (!(value >= low && value <= high)) [[unlikely]] {
+            addOutside(value);
+            continue;
+        }
+        const std::size_t bin = m_locator.find(value);
+        ++counts[bin];
+        sums[bin] += value;
+        const double d = value - shift;
+        shiftedSum += d;
+        shiftedSquares += d * d;
+        ++binned;
+    }
+    m_shiftedSum = shiftedSum;
+    m_shiftedSquares = shiftedSquares;
+    m_binnedCount += binned;
 }
 
-void NumericSample::addBinned(double value) {
-    if (!(value >= m_low && value <= m_high)) {
-        if (!std::isfinite(value)) {
-            ++m_missing;
-            return;
-        }
-        if (!m_outside)
-            m_outside = std::make_unique<NumericSample>(std::max<std::size_t>(m_maxPoints / 4, 1024));
-        m_outside->add(value);
+void NumericSample::addOutside(double value) {
+    if (!std::isfinite(value)) {
+        ++m_missing;
         return;
     }
-    const std::size_t bin = binOf(value);
-    ++m_binCounts[bin];
-    m_binSums[bin] += value;
-    const double d = value - m_shift;
-    m_shiftedSum += d;
-    m_shiftedSquares += d * d;
-    ++m_binnedCount;
+    if (!m_outside)
+        m_outside = std::make_unique<NumericSample>(std::max<std::size_t>(m_maxPoints / 4, 1024));
+    m_outside->add(value);
 }
 
 void NumericSample::finish() {

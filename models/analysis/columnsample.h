@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "binlocator.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -19,9 +21,9 @@ namespace runlens::analysis {
 // While it has at most maxPoints distinct values it is exact: values are kept sorted as (value, weight) points,
 // equal values merging losslessly, so a column with few distinct values stays exact at any length. Past that it
 // turns into a histogram of min(maxPoints / 2, maxBins) bins of equal weight, their edges taken from the values seen so
-// far; each later value only increments its bin (found through a coarse index, no sorting), and values beyond the
-// edges go to a nested sample of the same kind. A bin stands for its values at their mean, so the empirical CDF is off
-// by at most a bin's weight (about 1 / 4096 of the rows for a steady distribution) and exact() turns false. Count,
+// far; each later value only increments its bin (found in constant time by a BinLocator, no sorting), and values beyond
+// the edges go to a nested sample of the same kind. A bin stands for its values at their mean, so the empirical CDF is
+// off by at most a bin's weight (about 1 / 4096 of the rows for a steady distribution) and exact() turns false. Count,
 // missing, min and max stay exact; mean and standard deviation are streamed with shifted sums.
 class NumericSample {
 public:
@@ -57,8 +59,8 @@ public:
 private:
     void flush();
     void toBins();
-    void addBinned(double value);
-    std::size_t binOf(double value) const;
+    void countBinned();
+    void addOutside(double value);
 
     std::size_t m_maxPoints;
     std::size_t m_pendingCapacity;
@@ -83,8 +85,7 @@ private:
     double m_high = 0;
     std::vector<std::int64_t> m_binCounts;
     std::vector<double> m_binSums;
-    std::vector<std::uint32_t> m_cellFirstBin;  // coarse index: the bin holding each cell's lower end
-    double m_cellScale = 0;
+    BinLocator m_locator;
     double m_shift = 0;  // sums of (value - shift) keep the variance's digits
     double m_shiftedSum = 0;
     double m_shiftedSquares = 0;
