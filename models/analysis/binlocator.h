@@ -21,33 +21,35 @@ namespace runlens::analysis {
 class BinLocator {
 public:
     static constexpr std::size_t cellsPerBin = 4;
+    // Cells hold 16-bit bin numbers, which keeps the index as small as the counts (histograms have 4,096 bins).
+    static constexpr std::size_t maxIndexedBins = std::size_t{1} << 16;
 
     BinLocator() = default;
     // edges: the bins' lower edges, sorted; high: where the last bin ends.
-    BinLocator(std::span<const double> edges, double high) {
-        m_edges.assign(edges.begin(), edges.end());
-        // Sentinels above everything, so the steps can look one bin ahead without a bounds check.
+    BinLocator(std::vector<double> edges, double high) : m_edges(std::move(edges)), m_binCount(m_edges.size()) {
+        // Sentinels above everything, so the steps can look one bin ahead without a bounds check; reserved exactly, so
+        // they do not double the vector.
+        m_edges.reserve(m_binCount + 2);
         m_edges.insert(m_edges.end(), 2, std::numeric_limits<double>::infinity());
-        m_binCount = edges.size();
-        if (edges.empty())
-            return;
-        const double low = edges.front();
-        const std::size_t cells = std::clamp<std::size_t>(edges.size() * cellsPerBin, 1024, std::size_t{1} << 18);
-        m_low = low;
-        m_cellScale = high > low ? static_cast<double>(cells) / (high - low) : 0.0;
+        if (m_binCount == 0 || m_binCount > maxIndexedBins)
+            return;  // no index: every lookup is the binary search
+        m_low = m_edges.front();
+        const std::size_t cells = std::clamp<std::size_t>(m_binCount * cellsPerBin, 1024, std::size_t{1} << 18);
+        m_cellScale = high > m_low ? static_cast<double>(cells) / (high - m_low) : 0.0;
         m_lastCell = static_cast<double>(cells - 1);
         m_cellFirstBin.resize(cells);
         for (std::size_t c = 0; c < cells; ++c) {
-            const double x = m_cellScale > 0 ? low + static_cast<double>(c) / m_cellScale : low;
-            m_cellFirstBin[c] = static_cast<std::uint32_t>(plainSearch(x));
+            const double x = m_cellScale > 0 ? m_low + static_cast<double>(c) / m_cellScale : m_low;
+            m_cellFirstBin[c] = static_cast<std::uint16_t>(plainSearch(x));
         }
     }
 
     std::size_t binCount() const { return m_binCount; }
+    std::span<const double> edges() const { return {m_edges.data(), m_binCount}; }
 
     std::size_t find(double value) const {
-        if (m_binCount == 0)
-            return 0;
+        if (m_cellFirstBin.empty()) [[unlikely]]
+            return plainSearch(value);
         // Comparisons in double before the conversion: NaN, infinities and far values never reach the cast.
         const double position = (value - m_low) * m_cellScale;
         const double clamped = position > 0 ? (position < m_lastCell ? position : m_lastCell) : 0.0;
@@ -68,12 +70,12 @@ public:
     }
 
     std::size_t memoryBytes() const {
-        return m_edges.capacity() * sizeof(double) + m_cellFirstBin.capacity() * sizeof(std::uint32_t);
+        return m_edges.capacity() * sizeof(double) + m_cellFirstBin.capacity() * sizeof(std::uint16_t);
     }
 
 private:
     std::vector<double> m_edges;  // the lower edges, then two sentinels
-    std::vector<std::uint32_t> m_cellFirstBin;
+    std::vector<std::uint16_t> m_cellFirstBin;
     std::size_t m_binCount = 0;
     double m_low = 0;
     double m_cellScale = 0;

@@ -69,9 +69,8 @@ double NumericSample::populationStd() const {
 std::size_t NumericSample::memoryBytes() const {
     return m_pending.capacity() * sizeof(double) + m_values.capacity() * sizeof(double) +
            m_weights.capacity() * sizeof(std::int64_t) + m_scratchValues.capacity() * sizeof(double) +
-           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_edges.capacity() * sizeof(double) +
-           m_binCounts.capacity() * sizeof(std::int64_t) + m_binSums.capacity() * sizeof(double) +
-           m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
+           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_binCounts.capacity() * sizeof(std::int64_t) +
+           m_binSums.capacity() * sizeof(double) + m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
 }
 
 void NumericSample::flush() {
@@ -148,27 +147,27 @@ void NumericSample::toBins() {
     // counted, which is most of the speed.
     const std::size_t bins = std::clamp<std::size_t>(m_maxPoints / 2, 16, maxBins);
     const std::int64_t target = (m_count + static_cast<std::int64_t>(bins) - 1) / static_cast<std::int64_t>(bins);
-    m_edges.clear();
+    std::vector<double> edges;
     std::int64_t inBin = 0;
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        if (m_edges.empty() || inBin >= target) {
-            m_edges.push_back(m_values[i]);
+        if (edges.empty() || inBin >= target) {
+            edges.push_back(m_values[i]);
             inBin = 0;
         }
         inBin += m_weights[i];
     }
     m_low = m_values.front();
     m_high = m_values.back();
-    m_binCounts.assign(m_edges.size(), 0);
-    m_binSums.assign(m_edges.size(), 0.0);
+    m_binCounts.assign(edges.size(), 0);
+    m_binSums.assign(edges.size(), 0.0);
     std::size_t bin = 0;
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        while (bin + 1 < m_edges.size() && m_edges[bin + 1] <= m_values[i])
+        while (bin + 1 < edges.size() && edges[bin + 1] <= m_values[i])
             ++bin;
         m_binCounts[bin] += m_weights[i];
         m_binSums[bin] += m_values[i] * static_cast<double>(m_weights[i]);
     }
-    m_locator = BinLocator(m_edges, m_high);
+    m_locator = BinLocator(std::move(edges), m_high);
     m_shift = m_mean;
     m_binned = true;
     m_values = {};
@@ -252,12 +251,13 @@ void NumericSample::finish() {
         m_weights.push_back(outsideWeights[o]);
         ++o;
     }
+    const auto edges = m_locator.edges();
     for (std::size_t b = 0; b < m_binCounts.size(); ++b) {
         if (m_binCounts[b] == 0)
             continue;
         // The mean of a bin's values lies inside the bin, so the points stay sorted.
-        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), m_edges[b],
-                                       b + 1 < m_edges.size() ? m_edges[b + 1] : m_high);
+        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), edges[b],
+                                       b + 1 < edges.size() ? edges[b + 1] : m_high);
         if (!m_values.empty() && m_values.back() == mean) {
             m_weights.back() += m_binCounts[b];
         } else {
@@ -291,14 +291,17 @@ CategorySample& CategorySample::operator=(const CategorySample& other) {
 void CategorySample::add(std::string_view value) {
     ++m_count;
     // The top bits of a Fibonacci product pick the slot: the hash's low bits alone collide too often.
-    Slot& slot = m_slots[(Hash()(value) * 0x9E3779B97F4A7C15ull) >> 56];
-    if (slot.count && slot.key == value) {
+    const ShortKey words(value);
+    const std::size_t hash = value.size() > 16 ? Hash()(value) : Hash::mix(words, value.size());
+    Slot& slot = m_slots[(hash * 0x9E3779B97F4A7C15ull) >> 56];
+    if (slot.count && slot.key.size() == value.size() &&
+        (value.size() <= 16 ? slot.words == words : slot.key == value)) {
         ++*slot.count;
         return;
     }
     if (auto it = m_counts.find(value); it != m_counts.end()) {
         ++it->second;
-        slot = {it->first, &it->second};
+        slot = {words, it->first, &it->second};
         return;
     }
     if (m_counts.size() >= m_maxCategories) {
@@ -307,7 +310,7 @@ void CategorySample::add(std::string_view value) {
         return;
     }
     const auto [it, inserted] = m_counts.emplace(std::string(value), 1);
-    slot = {it->first, &it->second};
+    slot = {words, it->first, &it->second};
 }
 
 }  // namespace runlens::analysis

@@ -80,13 +80,12 @@ private:
     // Histogram mode.
     bool m_binned = false;
     bool m_finished = false;
-    std::vector<double> m_edges;  // lower edge of each bin; the last bin ends at m_high
     double m_low = 0;
     double m_high = 0;
     std::vector<std::int64_t> m_binCounts;
     std::vector<double> m_binSums;
-    BinLocator m_locator;
-    double m_shift = 0;  // sums of (value - shift) keep the variance's digits
+    BinLocator m_locator;  // the bins' lower edges (the last bin ends at m_high) and the index over them
+    double m_shift = 0;    // sums of (value - shift) keep the variance's digits
     double m_shiftedSum = 0;
     double m_shiftedSquares = 0;
     std::int64_t m_binnedCount = 0;
@@ -117,6 +116,20 @@ public:
     const auto& counts() const { return m_counts; }
 
 private:
+    // The bytes of a value of up to sixteen bytes as two words, zero-padded: the hash mixes them, and a slot compares
+    // them instead of calling memcmp.
+    struct ShortKey {
+        std::uint64_t low = 0;
+        std::uint64_t high = 0;
+        explicit ShortKey(std::string_view s) {
+            if (s.size() > 16)
+                return;
+            std::memcpy(&low, s.data(), std::min<std::size_t>(s.size(), 8));
+            if (s.size() > 8)
+                std::memcpy(&high, s.data() + 8, s.size() - 8);
+        }
+        bool operator==(const ShortKey&) const = default;
+    };
     struct Hash {
         using is_transparent = void;
         // Category values are mostly short words: up to sixteen bytes are mixed with two multiplications, which is
@@ -124,13 +137,11 @@ private:
         std::size_t operator()(std::string_view s) const {
             if (s.size() > 16)
                 return std::hash<std::string_view>()(s);
-            std::uint64_t low = 0;
-            std::uint64_t high = 0;
-            std::memcpy(&low, s.data(), std::min<std::size_t>(s.size(), 8));
-            if (s.size() > 8)
-                std::memcpy(&high, s.data() + 8, s.size() - 8);
-            std::uint64_t h = (low ^ (s.size() * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
-            h = (h ^ (h >> 31) ^ high) * 0x94D049BB133111EBull;
+            return mix(ShortKey(s), s.size());
+        }
+        static std::size_t mix(const ShortKey& key, std::size_t size) {
+            std::uint64_t h = (key.low ^ (size * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+            h = (h ^ (h >> 31) ^ key.high) * 0x94D049BB133111EBull;
             return static_cast<std::size_t>(h ^ (h >> 29));
         }
     };
@@ -139,6 +150,7 @@ private:
     // without the map's bucket division and node walk. Map nodes never move, so the pointers stay valid.
     static constexpr std::size_t slotCount = 256;  // the top eight bits of a product index them
     struct Slot {
+        ShortKey words{std::string_view()};
         std::string_view key;
         std::int64_t* count = nullptr;
     };

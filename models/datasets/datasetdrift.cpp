@@ -3,6 +3,7 @@
 
 #include "analysis/columnsample.h"
 #include "analysis/driftreport.h"
+#include "datasets/fieldnumber.h"
 
 #include <fast_float/fast_float.h>
 
@@ -72,46 +73,6 @@ inline std::string_view trim(std::string_view s) {
     return s;
 }
 
-constexpr double exactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-// Plain decimals ("-12.3456") with at most 15 digits: the integer of the digits divided by a power of ten. Both are
-// exact doubles and division rounds correctly, so the result is the nearest double, as strtod gives (Clinger's fast
-// path). Anything else returns false and goes to the general parser.
-bool parsePlainDecimal(std::string_view s, double& value) {
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    bool negative = false;
-    if (p != end && (*p == '-' || *p == '+')) {
-        negative = *p == '-';
-        ++p;
-    }
-    // The integer digits, then the fraction's: two tight loops instead of one that tests for the dot at every digit.
-    std::uint64_t mantissa = 0;
-    const char* const integerStart = p;
-    while (p != end && static_cast<unsigned>(*p - '0') < 10) {
-        mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-        ++p;
-    }
-    const auto integerDigits = p - integerStart;
-    std::ptrdiff_t fraction = 0;
-    if (p != end && *p == '.') {
-        ++p;
-        const char* const fractionStart = p;
-        while (p != end && static_cast<unsigned>(*p - '0') < 10) {
-            mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-            ++p;
-        }
-        fraction = p - fractionStart;
-    }
-    const auto digits = integerDigits + fraction;
-    if (p != end || digits == 0 || digits > 15)
-        return false;
-    const double magnitude = static_cast<double>(mantissa) / exactPowersOfTen[fraction];
-    value = negative ? -magnitude : magnitude;
-    return true;
-}
-
 bool parseNumber(std::string_view s, double& value) {
     if (parsePlainDecimal(s, value))
         return true;
@@ -178,7 +139,8 @@ void consume(Side& side, const std::vector<Plan>& plans, int which, const std::v
         switch (plan.kind) {
         case ColumnKind::Numeric: {
             double value = 0;
-            if (parseNumber(trim(raw), value)) {
+            // A plain decimal has nothing to trim, so it is tried on the raw bytes first.
+            if (parsePlainDecimal(raw, value) || parseNumber(trim(raw), value)) {
                 column.numeric.add(value);
             } else {
                 ++column.invalid;

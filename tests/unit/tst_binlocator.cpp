@@ -121,6 +121,12 @@ void TestBinLocator::matchesBinarySearch_data() {
             denormal.push_back(std::numeric_limits<double>::denorm_min() * i);
         QTest::newRow("subnormal edges") << denormal << std::numeric_limits<double>::denorm_min() * 600;
     }
+    {
+        std::vector<double> many(BinLocator::maxIndexedBins + 100);
+        for (std::size_t i = 0; i < many.size(); ++i)
+            many[i] = static_cast<double>(i) * 0.5;
+        QTest::newRow("more bins than the index holds") << many << static_cast<double>(many.size());
+    }
     QTest::newRow("negative zero and zero") << std::vector<double>{-1.0, -0.0, 0.0, 1.0} << 2.0;
 }
 
