@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -122,11 +123,35 @@ private:
         std::uint64_t low = 0;
         std::uint64_t high = 0;
         explicit ShortKey(std::string_view s) {
-            if (s.size() > 16)
+            const std::size_t n = s.size();
+            if (n > 16)
                 return;
-            std::memcpy(&low, s.data(), std::min<std::size_t>(s.size(), 8));
-            if (s.size() > 8)
-                std::memcpy(&high, s.data() + 8, s.size() - 8);
+            if constexpr (std::endian::native == std::endian::little) {
+                // Fixed-size loads that overlap instead of a memcpy of a variable length, which is a library call and
+                // then a stalled reload of bytes written one by one. Overlapping bytes are the same bytes, so the
+                // words equal those of the plain copy.
+                const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+                if (n >= 8) {
+                    low = load<std::uint64_t>(p);
+                    if (n > 8)
+                        high = load<std::uint64_t>(p + n - 8) >> (8 * (16 - n));
+                } else if (n >= 4) {
+                    low = std::uint64_t{load<std::uint32_t>(p)} |
+                          (std::uint64_t{load<std::uint32_t>(p + n - 4)} << (8 * (n - 4)));
+                } else if (n > 0) {
+                    low = std::uint64_t{p[0]} | (std::uint64_t{p[n / 2]} << (8 * (n / 2))) |
+                          (std::uint64_t{p[n - 1]} << (8 * (n - 1)));
+                }
+            } else {
+                std::memcpy(&low, s.data(), std::min<std::size_t>(n, 8));
+                if (n > 8)
+                    std::memcpy(&high, s.data() + 8, n - 8);
+            }
+        }
+        template <typename Word> static Word load(const unsigned char* p) {
+            Word w;
+            std::memcpy(&w, p, sizeof w);
+            return w;
         }
         bool operator==(const ShortKey&) const = default;
     };

@@ -274,6 +274,26 @@ void TestDatasetDrift::categoriesOfEveryLengthAreCountedApart() {
     copied.add("xa");
     QCOMPARE(copied.counts().at("xa"), expected["xa"] + 1);
     QCOMPARE(sample.counts().at("xa"), expected["xa"]);
+
+    // Short values are compared as words read in overlapping pieces: values differing in any one byte, and values
+    // that are prefixes of each other, stay apart.
+    runlens::analysis::CategorySample positions;
+    std::map<std::string, std::int64_t> wanted;
+    for (int round = 0; round < 2; ++round) {
+        for (std::size_t length = 1; length <= 17; ++length) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string value(length, 'x');
+                value[at] = 'y';
+                for (std::size_t k = 0; k <= at % 3; ++k) {
+                    positions.add(value);
+                    ++wanted[value];
+                }
+                positions.add(std::string(length, 'x'));
+                ++wanted[std::string(length, 'x')];
+            }
+        }
+    }
+    QVERIFY((std::map<std::string, std::int64_t>(positions.counts().begin(), positions.counts().end()) == wanted));
 }
 
 void TestDatasetDrift::sampleMergesEqualValuesExactly() {
