@@ -73,7 +73,19 @@ std::size_t NumericSample::memoryBytes() const {
            m_binSums.capacity() * sizeof(double) + m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
 }
 
+void NumericSample::makeRoom() {
+    if (m_cursor.next)
+        flush();
+    m_pending.resize(m_pendingCapacity);
+    m_cursor.next = m_pending.data();
+    m_cursor.end = m_cursor.next + m_pending.size();
+}
+
 void NumericSample::flush() {
+    // The batch becomes the vector's contents; the next add() makes room again.
+    if (m_cursor.next)
+        m_pending.resize(static_cast<std::size_t>(m_cursor.next - m_pending.data()));
+    m_cursor = {};
     if (m_pending.empty())
         return;
     if (m_binned) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace runlens::analysis {
@@ -37,10 +38,11 @@ public:
     NumericSample& operator=(NumericSample&&) noexcept;
 
     void add(double value) {
-        // Values wait in a batch either way: one column's bins stay in cache while a batch is counted.
-        m_pending.push_back(value);
-        if (m_pending.size() >= m_pendingCapacity)
-            flush();
+        // Values wait in a batch either way: one column's bins stay in cache while a batch is counted. A full batch is
+        // counted when the next value comes (or at finish()), so this stays a store and a compare.
+        if (m_cursor.next == m_cursor.end) [[unlikely]]
+            makeRoom();
+        *m_cursor.next++ = value;
     }
     void addMissing(std::int64_t count = 1) { m_missing += count; }
     // Makes the points below current; call once after the last add() (calling it again is harmless).
@@ -59,13 +61,29 @@ public:
 
 private:
     void flush();
+    void makeRoom();
     void toBins();
     void countBinned();
     void addOutside(double value);
 
     std::size_t m_maxPoints;
     std::size_t m_pendingCapacity;
+    // The batch: values up to cursor.next, room up to cursor.end. A moved vector keeps its buffer, so the cursor moves
+    // with it and leaves the moved-from sample without room.
+    struct Cursor {
+        double* next = nullptr;
+        double* end = nullptr;
+        Cursor() = default;
+        Cursor(Cursor&& other) noexcept
+            : next(std::exchange(other.next, nullptr)), end(std::exchange(other.end, nullptr)) {}
+        Cursor& operator=(Cursor&& other) noexcept {
+            next = std::exchange(other.next, nullptr);
+            end = std::exchange(other.end, nullptr);
+            return *this;
+        }
+    };
     std::vector<double> m_pending;
+    Cursor m_cursor;
     std::vector<double> m_values;         // sorted, distinct
     std::vector<std::int64_t> m_weights;  // rows each value stands for
     std::vector<double> m_scratchValues;
