@@ -210,6 +210,19 @@ void TestDatasetDrift::plainRecordsSplitLikeTheGeneralPath() {
     QVERIFY(rows[6] == (std::vector<std::string>{"5", "last", "row"}));
     QCOMPARE(lines, (std::vector<std::int64_t>{2, 3, 4, 5, 6, 7, 8}));
 
+    // A quote or a lone carriage return far into a long line (found sixteen bytes at a time) sends it to the general
+    // path as well.
+    const auto widePath = file("plainwide.csv", "a,b\n" + wide + ",\"q,r\"\n" + wide + "\r" + wide + "\n");
+    std::vector<std::int64_t> wideLines;
+    const auto wideRows = readAll(widePath, nullptr, &wideLines);
+    QCOMPARE(wideRows.size(), std::size_t{3});
+    auto quoted = wideFields;
+    quoted.push_back("q,r");
+    QVERIFY(wideRows[0] == quoted);
+    QVERIFY(wideRows[1] == wideFields);
+    QVERIFY(wideRows[2] == wideFields);
+    QCOMPARE(wideLines, (std::vector<std::int64_t>{2, 3, 4}));
+
     // Plain records across many buffer refills, with no newline at the end of the file.
     std::string many = "k,v\n";
     for (int i = 0; i < 200000; ++i)
