@@ -69,17 +69,27 @@ double NumericSample::populationStd() const {
 std::size_t NumericSample::memoryBytes() const {
     return m_pending.capacity() * sizeof(double) + m_values.capacity() * sizeof(double) +
            m_weights.capacity() * sizeof(std::int64_t) + m_scratchValues.capacity() * sizeof(double) +
-           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_edges.capacity() * sizeof(double) +
-           m_binCounts.capacity() * sizeof(std::int64_t) + m_binSums.capacity() * sizeof(double) +
-           m_cellFirstBin.capacity() * sizeof(std::uint32_t) + (m_outside ? m_outside->memoryBytes() : 0);
+           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_binCounts.capacity() * sizeof(std::int64_t) +
+           m_binSums.capacity() * sizeof(double) + m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
+}
+
+void NumericSample::makeRoom() {
+    if (m_cursor.next)
+        flush();
+    m_pending.resize(m_pendingCapacity);
+    m_cursor.next = m_pending.data();
+    m_cursor.end = m_cursor.next + m_pending.size();
 }
 
 void NumericSample::flush() {
+    // The batch becomes the vector's contents; the next add() makes room again.
+    if (m_cursor.next)
+        m_pending.resize(static_cast<std::size_t>(m_cursor.next - m_pending.data()));
+    m_cursor = {};
     if (m_pending.empty())
         return;
     if (m_binned) {
-        for (double value : m_pending)
-            addBinned(value);
+        countBinned();
         m_pending.clear();
         return;
     }
@@ -149,36 +159,27 @@ void NumericSample::toBins() {
     // counted, which is most of the speed.
     const std::size_t bins = std::clamp<std::size_t>(m_maxPoints / 2, 16, maxBins);
     const std::int64_t target = (m_count + static_cast<std::int64_t>(bins) - 1) / static_cast<std::int64_t>(bins);
-    m_edges.clear();
+    std::vector<double> edges;
     std::int64_t inBin = 0;
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        if (m_edges.empty() || inBin >= target) {
-            m_edges.push_back(m_values[i]);
+        if (edges.empty() || inBin >= target) {
+            edges.push_back(m_values[i]);
             inBin = 0;
         }
         inBin += m_weights[i];
     }
     m_low = m_values.front();
     m_high = m_values.back();
-    m_binCounts.assign(m_edges.size(), 0);
-    m_binSums.assign(m_edges.size(), 0.0);
+    m_binCounts.assign(edges.size(), 0);
+    m_binSums.assign(edges.size(), 0.0);
     std::size_t bin = 0;
     for (std::size_t i = 0; i < m_values.size(); ++i) {
-        while (bin + 1 < m_edges.size() && m_edges[bin + 1] <= m_values[i])
+        while (bin + 1 < edges.size() && edges[bin + 1] <= m_values[i])
             ++bin;
         m_binCounts[bin] += m_weights[i];
         m_binSums[bin] += m_values[i] * static_cast<double>(m_weights[i]);
     }
-    // The coarse index: equal-width cells over [low, high], each knowing the first bin it overlaps, so a value's bin
-    // is a short search away.
-    const std::size_t cells = std::clamp<std::size_t>(m_edges.size() * 2, 1024, std::size_t{1} << 17);
-    m_cellScale = m_high > m_low ? static_cast<double>(cells) / (m_high - m_low) : 0.0;
-    m_cellFirstBin.resize(cells + 1);
-    for (std::size_t c = 0; c <= cells; ++c) {
-        const double x = m_cellScale > 0 ? m_low + static_cast<double>(c) / m_cellScale : m_low;
-        const auto it = std::upper_bound(m_edges.begin(), m_edges.end(), x);
-        m_cellFirstBin[c] = static_cast<std::uint32_t>(std::max<std::ptrdiff_t>(it - m_edges.begin() - 1, 0));
-    }
+    m_locator = BinLocator(std::move(edges), m_high);
     m_shift = m_mean;
     m_binned = true;
     m_values = {};
@@ -190,38 +191,43 @@ void NumericSample::toBins() {
     m_pending.shrink_to_fit();
 }
 
-std::size_t NumericSample::binOf(double value) const {
-    const std::size_t cells = m_cellFirstBin.size() - 1;
-    const auto cell = std::min(cells - 1, static_cast<std::size_t>((value - m_low) * m_cellScale));
-    // A cell overlaps one or two bins (there are twice as many cells as bins); rounding in the cell arithmetic can be
-    // a cell off, which the walks below correct.
-    std::size_t bin = m_cellFirstBin[cell];
-    while (bin > 0 && m_edges[bin] > value)
-        --bin;
-    const std::size_t last = m_edges.size() - 1;
-    while (bin < last && m_edges[bin + 1] <= value)
-        ++bin;
-    return bin;
+void NumericSample::countBinned() {
+    // One tight loop over the batch with the sums in locals, so they stay in registers; the additions happen in the
+    // same order as one value at a time, so the sums are the same to the last bit.
+    const double low = m_low;
+    const double high = m_high;
+    const double shift = m_shift;
+    std::int64_t* const counts = m_binCounts.data();
+    double* const sums = m_binSums.data();
+    double shiftedSum = m_shiftedSum;
+    double shiftedSquares = m_shiftedSquares;
+    std::int64_t binned = 0;
+    for (const double value : m_pending) {
+        if (!(value >= low && value <= high)) [[unlikely]] {
+            addOutside(value);
+            continue;
+        }
+        const std::size_t bin = m_locator.find(value);
+        ++counts[bin];
+        sums[bin] += value;
+        const double d = value - shift;
+        shiftedSum += d;
+        shiftedSquares += d * d;
+        ++binned;
+    }
+    m_shiftedSum = shiftedSum;
+    m_shiftedSquares = shiftedSquares;
+    m_binnedCount += binned;
 }
 
-void NumericSample::addBinned(double value) {
-    if (!(value >= m_low && value <= m_high)) {
-        if (!std::isfinite(value)) {
-            ++m_missing;
-            return;
-        }
-        if (!m_outside)
-            m_outside = std::make_unique<NumericSample>(std::max<std::size_t>(m_maxPoints / 4, 1024));
-        m_outside->add(value);
+void NumericSample::addOutside(double value) {
+    if (!std::isfinite(value)) {
+        ++m_missing;
         return;
     }
-    const std::size_t bin = binOf(value);
-    ++m_binCounts[bin];
-    m_binSums[bin] += value;
-    const double d = value - m_shift;
-    m_shiftedSum += d;
-    m_shiftedSquares += d * d;
-    ++m_binnedCount;
+    if (!m_outside)
+        m_outside = std::make_unique<NumericSample>(std::max<std::size_t>(m_maxPoints / 4, 1024));
+    m_outside->add(value);
 }
 
 void NumericSample::finish() {
@@ -257,12 +263,13 @@ void NumericSample::finish() {
         m_weights.push_back(outsideWeights[o]);
         ++o;
     }
+    const auto edges = m_locator.edges();
     for (std::size_t b = 0; b < m_binCounts.size(); ++b) {
         if (m_binCounts[b] == 0)
             continue;
         // The mean of a bin's values lies inside the bin, so the points stay sorted.
-        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), m_edges[b],
-                                       b + 1 < m_edges.size() ? m_edges[b + 1] : m_high);
+        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), edges[b],
+                                       b + 1 < edges.size() ? edges[b + 1] : m_high);
         if (!m_values.empty() && m_values.back() == mean) {
             m_weights.back() += m_binCounts[b];
         } else {
@@ -295,15 +302,20 @@ CategorySample& CategorySample::operator=(const CategorySample& other) {
 
 void CategorySample::add(std::string_view value) {
     ++m_count;
-    // The top bits of a Fibonacci product pick the slot: the hash's low bits alone collide too often.
-    Slot& slot = m_slots[(Hash()(value) * 0x9E3779B97F4A7C15ull) >> 56];
-    if (slot.count && slot.key == value) {
+    // The top bits of one Fibonacci product of a short value's words pick its slot (the map's hash is three dependent
+    // multiplications, and which slot a value takes changes nothing but speed).
+    const ShortKey words(value);
+    const std::uint64_t slotKey =
+        value.size() > 16 ? Hash()(value) : words.low ^ (words.high * 0x94D049BB133111EBull) ^ value.size();
+    Slot& slot = m_slots[(slotKey * 0x9E3779B97F4A7C15ull) >> 56];
+    if (slot.count && slot.key.size() == value.size() &&
+        (value.size() <= 16 ? slot.words == words : slot.key == value)) {
         ++*slot.count;
         return;
     }
     if (auto it = m_counts.find(value); it != m_counts.end()) {
         ++it->second;
-        slot = {it->first, &it->second};
+        slot = {words, it->first, &it->second};
         return;
     }
     if (m_counts.size() >= m_maxCategories) {
@@ -312,7 +324,7 @@ void CategorySample::add(std::string_view value) {
         return;
     }
     const auto [it, inserted] = m_counts.emplace(std::string(value), 1);
-    slot = {it->first, &it->second};
+    slot = {words, it->first, &it->second};
 }
 
 }  // namespace runlens::analysis

@@ -3,6 +3,7 @@
 
 #include "analysis/columnsample.h"
 #include "analysis/driftreport.h"
+#include "datasets/fieldnumber.h"
 #include "text.h"
 
 #include <fast_float/fast_float.h>
@@ -45,10 +46,19 @@ struct SideColumn {
     std::int64_t invalid = 0;
 };
 
+// Where one compared column's values come from in one file and where they go, packed for the per-row loop.
+struct Target {
+    std::size_t field = 0;
+    ColumnKind kind = ColumnKind::Numeric;
+    SideColumn* column = nullptr;
+    const std::string* name = nullptr;
+};
+
 struct Side {
     std::unique_ptr<TableReader> reader;
     std::vector<OwnedRecord> head;
     std::vector<SideColumn> columns;
+    std::vector<Target> targets;  // one per column, in plan order
     std::int64_t rows = 0;
     json problems = json::array();
     std::int64_t problemCount = 0;
@@ -67,46 +77,6 @@ struct Side {
 // A cell without its padding. Only the end of a cell can hold the CR of a CRLF line end; a leading CR is data.
 inline std::string_view trim(std::string_view s) {
     return text::trimBack(text::trimFront(s, " \t"), text::blanks);
-}
-
-constexpr double exactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-// Plain decimals ("-12.3456") with at most 15 digits: the integer of the digits divided by a power of ten. Both are
-// exact doubles and division rounds correctly, so the result is the nearest double, as strtod gives (Clinger's fast
-// path). Anything else returns false and goes to the general parser.
-bool parsePlainDecimal(std::string_view s, double& value) {
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    bool negative = false;
-    if (p != end && (*p == '-' || *p == '+')) {
-        negative = *p == '-';
-        ++p;
-    }
-    // The integer digits, then the fraction's: two tight loops instead of one that tests for the dot at every digit.
-    std::uint64_t mantissa = 0;
-    const char* const integerStart = p;
-    while (p != end && static_cast<unsigned>(*p - '0') < 10) {
-        mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-        ++p;
-    }
-    const auto integerDigits = p - integerStart;
-    std::ptrdiff_t fraction = 0;
-    if (p != end && *p == '.') {
-        ++p;
-        const char* const fractionStart = p;
-        while (p != end && static_cast<unsigned>(*p - '0') < 10) {
-            mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-            ++p;
-        }
-        fraction = p - fractionStart;
-    }
-    const auto digits = integerDigits + fraction;
-    if (p != end || digits == 0 || digits > 15)
-        return false;
-    const double magnitude = static_cast<double>(mantissa) / exactPowersOfTen[fraction];
-    value = negative ? -magnitude : magnitude;
-    return true;
 }
 
 bool parseNumber(std::string_view s, double& value) {
@@ -143,8 +113,8 @@ std::string shortValue(std::string_view value) {
     return value.size() > 40 ? std::string(value.substr(0, 37)) + "..." : std::string(value);
 }
 
-void consume(Side& side, const std::vector<Plan>& plans, int which, const std::vector<std::string_view>& fields,
-             std::int64_t row, std::int64_t line, const std::string& problem) {
+void consume(Side& side, const std::vector<std::string_view>& fields, std::int64_t row, std::int64_t line,
+             const std::string& problem) {
     if (!problem.empty()) {
         addProblem(side, row, line, nullptr, problem);
         if (fields.empty())
@@ -158,28 +128,36 @@ void consume(Side& side, const std::vector<Plan>& plans, int which, const std::v
         return;
     }
     ++side.rows;
-    for (std::size_t c = 0; c < plans.size(); ++c) {
-        const Plan& plan = plans[c];
-        SideColumn& column = side.columns[c];
-        const std::string_view raw = fields[plan.index[which]];
+    const std::string_view* const values = fields.data();
+    for (const Target& target : side.targets) {
+        SideColumn& column = *target.column;
+        const std::string_view raw = values[target.field];
+        if (target.kind == ColumnKind::Numeric) {
+            // The common case first: a plain decimal is neither a missing token nor in need of trimming.
+            double value = 0;
+            if (parsePlainDecimal(raw, value)) [[likely]] {
+                column.numeric.add(value);
+                continue;
+            }
+        }
         // Missing tokens are empty or start with a letter or a space; numbers never do.
         const char first = raw.empty() ? ' ' : raw.front();
         const bool maybeMissing = !((first >= '0' && first <= '9') || first == '-' || first == '.');
         if (maybeMissing && analysis::isMissingToken(raw)) {
-            if (plan.kind == ColumnKind::Numeric || plan.kind == ColumnKind::Text)
+            if (target.kind == ColumnKind::Numeric || target.kind == ColumnKind::Text)
                 column.numeric.addMissing();
             else
                 column.categories.addMissing();
             continue;
         }
-        switch (plan.kind) {
+        switch (target.kind) {
         case ColumnKind::Numeric: {
             double value = 0;
             if (parseNumber(trim(raw), value)) {
                 column.numeric.add(value);
             } else {
                 ++column.invalid;
-                addProblem(side, row, line, &plan.name,
+                addProblem(side, row, line, target.name,
                            "value '" + shortValue(raw) + "' is not a number, and the column is numeric; left out");
             }
             break;
@@ -228,10 +206,13 @@ Status readHead(Side& side, std::int64_t rows) {
 }
 
 void streamSide(Side& side, const std::vector<Plan>& plans, int which) {
+    side.targets.clear();
+    for (std::size_t c = 0; c < plans.size(); ++c)
+        side.targets.push_back({plans[c].index[which], plans[c].kind, &side.columns[c], &plans[c].name});
     std::vector<std::string_view> views;
     for (const auto& r : side.head) {
         views.assign(r.fields.begin(), r.fields.end());
-        consume(side, plans, which, views, r.row, r.line, r.problem);
+        consume(side, views, r.row, r.line, r.problem);
     }
     side.head.clear();
     side.head.shrink_to_fit();
@@ -244,7 +225,7 @@ void streamSide(Side& side, const std::vector<Plan>& plans, int which) {
         }
         if (!*got)
             break;
-        consume(side, plans, which, record.fields, record.row, record.line, record.problem);
+        consume(side, record.fields, record.row, record.line, record.problem);
     }
     for (auto& column : side.columns)
         column.numeric.finish();

@@ -275,9 +275,10 @@ bool TableReader::parsePlainLine(TableRecord& record, bool atEnd) {
     std::size_t fieldsLength = length;
     if (newline && length > 0 && lineEnd[-1] == '\r')
         --fieldsLength;
-    if (std::memchr(lineStart, '"', fieldsLength) || std::memchr(lineStart, '\r', fieldsLength))
+    if (!splitPlainFields(lineStart, fieldsLength, record.fields)) {
+        record.fields.clear();
         return false;
-    splitPlainFields(lineStart, fieldsLength, record.fields);
+    }
     record.line = m_line;
     if (newline) {
         m_pos += length + 1;
@@ -288,15 +289,21 @@ bool TableReader::parsePlainLine(TableRecord& record, bool atEnd) {
     return true;
 }
 
-void TableReader::splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const {
+bool TableReader::splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const {
     const char delimiter = m_delimiter;
     std::size_t start = 0;
     std::size_t i = 0;
 #if defined(__SSE2__)
-    // Sixteen bytes at a time: a bit mask of the delimiters, then one field per set bit.
+    // Sixteen bytes at a time: a bit mask of the delimiters, then one field per set bit; quotes and carriage returns
+    // are looked for in the same pass.
     const __m128i wanted = _mm_set1_epi8(delimiter);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i carriageReturn = _mm_set1_epi8('\r');
+    __m128i special = _mm_setzero_si128();
     for (; i + 16 <= length; i += 16) {
         const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+        special =
+            _mm_or_si128(special, _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, carriageReturn)));
         auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)));
         while (mask != 0) {
             const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(mask));
@@ -305,14 +312,19 @@ void TableReader::splitPlainFields(const char* text, std::size_t length, std::ve
             mask &= mask - 1;
         }
     }
+    if (_mm_movemask_epi8(special) != 0)
+        return false;
 #endif
     for (; i < length; ++i) {
+        if (text[i] == '"' || text[i] == '\r')
+            return false;
         if (text[i] == delimiter) {
             fields.emplace_back(text + start, i - start);
             start = i + 1;
         }
     }
     fields.emplace_back(text + start, length - start);
+    return true;
 }
 
 Result<bool> TableReader::nextLine(std::string_view& line) {

@@ -57,7 +57,8 @@ private:
     bool parseDelimited(TableRecord& record, bool atEnd);
     // The same for a record on one line without quotes or stray carriage returns; false leaves the state untouched.
     bool parsePlainLine(TableRecord& record, bool atEnd);
-    void splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const;
+    // Splits a plain record; false (fields then partly filled) when it holds a quote or a carriage return after all.
+    bool splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const;
     Result<bool> nextLine(std::string_view& line);
     void parseJsonLine(std::string_view line, TableRecord& record);
 

@@ -5,6 +5,7 @@
 #include "analysis/driftpolicy.h"
 #include "analysis/driftreport.h"
 #include "datasets/datasetdrift.h"
+#include "datasets/fieldnumber.h"
 #include "datasets/tablereader.h"
 #include "testsupport.h"
 
@@ -12,6 +13,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -92,6 +94,7 @@ private Q_SLOTS:
     void predictionScoreDriftAndBrier();
     void identifierColumnsAreNotCompared();
     void numbersParseAsStrtodDoes();
+    void plainDecimalsMatchStrtodBitForBit();
 
 private:
     std::string file(const char* name, std::string_view text) {
@@ -207,6 +210,19 @@ void TestDatasetDrift::plainRecordsSplitLikeTheGeneralPath() {
     QVERIFY(rows[6] == (std::vector<std::string>{"5", "last", "row"}));
     QCOMPARE(lines, (std::vector<std::int64_t>{2, 3, 4, 5, 6, 7, 8}));
 
+    // A quote or a lone carriage return far into a long line (found sixteen bytes at a time) sends it to the general
+    // path as well.
+    const auto widePath = file("plainwide.csv", "a,b\n" + wide + ",\"q,r\"\n" + wide + "\r" + wide + "\n");
+    std::vector<std::int64_t> wideLines;
+    const auto wideRows = readAll(widePath, nullptr, &wideLines);
+    QCOMPARE(wideRows.size(), std::size_t{3});
+    auto quoted = wideFields;
+    quoted.push_back("q,r");
+    QVERIFY(wideRows[0] == quoted);
+    QVERIFY(wideRows[1] == wideFields);
+    QVERIFY(wideRows[2] == wideFields);
+    QCOMPARE(wideLines, (std::vector<std::int64_t>{2, 3, 4}));
+
     // Plain records across many buffer refills, with no newline at the end of the file.
     std::string many = "k,v\n";
     for (int i = 0; i < 200000; ++i)
@@ -271,6 +287,26 @@ void TestDatasetDrift::categoriesOfEveryLengthAreCountedApart() {
     copied.add("xa");
     QCOMPARE(copied.counts().at("xa"), expected["xa"] + 1);
     QCOMPARE(sample.counts().at("xa"), expected["xa"]);
+
+    // Short values are compared as words read in overlapping pieces: values differing in any one byte, and values
+    // that are prefixes of each other, stay apart.
+    runlens::analysis::CategorySample positions;
+    std::map<std::string, std::int64_t> wanted;
+    for (int round = 0; round < 2; ++round) {
+        for (std::size_t length = 1; length <= 17; ++length) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string value(length, 'x');
+                value[at] = 'y';
+                for (std::size_t k = 0; k <= at % 3; ++k) {
+                    positions.add(value);
+                    ++wanted[value];
+                }
+                positions.add(std::string(length, 'x'));
+                ++wanted[std::string(length, 'x')];
+            }
+        }
+    }
+    QVERIFY((std::map<std::string, std::int64_t>(positions.counts().begin(), positions.counts().end()) == wanted));
 }
 
 void TestDatasetDrift::sampleMergesEqualValuesExactly() {
@@ -632,6 +668,51 @@ void TestDatasetDrift::numbersParseAsStrtodDoes() {
     QCOMPARE(column["reference_summary"]["max"].get<double>(), *std::max_element(expected.begin(), expected.end()));
     std::sort(expected.begin(), expected.end());
     QCOMPARE(column["reference_summary"]["quantiles"]["0.50"].get<double>(), expected[4]);
+}
+
+void TestDatasetDrift::plainDecimalsMatchStrtodBitForBit() {
+    // Whatever the fast path accepts it must read as strtod does, sign of zero included; what it refuses (exponents,
+    // spaces, a second dot or sign, sixteen digits and more) is left to the general parser.
+    QString mismatch;
+    const auto check = [&mismatch](const std::string& text) {
+        double value = 0;
+        if (!runlens::datasets::parsePlainDecimal(text, value))
+            return false;
+        char* end = nullptr;
+        const double expected = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() + text.size() || std::memcmp(&value, &expected, sizeof value) != 0) {
+            mismatch = QStringLiteral("'%1': %2, strtod %3")
+                           .arg(QString::fromStdString(text))
+                           .arg(value, 0, 'g', 17)
+                           .arg(expected, 0, 'g', 17);
+        }
+        return true;
+    };
+    for (const char* text : {"0", "-0", "-0.0", "+0.", "7", "1.", ".5", "-.5", "+2.50", "-12.3456", "0.1",
+                             "999999999999999", "99999999999999.9", ".000000000000001", "-123456789012345"})
+        QVERIFY2(check(text), text);
+    for (const char* text : {"", "-", "+", ".", "-.", "1e3", " 1", "1 ", "1.2.3", "--1", "+-1", "1-", "0x10", "nan",
+                             "inf", "1,5", "1234567890123456", "0.1234567890123456", "12345678901234567890"})
+        QVERIFY2(!check(text), text);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    // Random decimals of every length and dot position.
+    std::mt19937_64 rng(5);
+    std::uniform_int_distribution<int> digit(0, 9);
+    std::uniform_int_distribution<int> length(1, 16);
+    int accepted = 0;
+    for (int i = 0; i < 200000; ++i) {
+        std::string text = rng() % 2 ? "-" : (rng() % 4 == 0 ? "+" : "");
+        const int n = length(rng);
+        const int dotAt = static_cast<int>(rng() % static_cast<unsigned>(n + 2)) - 1;
+        for (int k = 0; k < n; ++k) {
+            if (k == dotAt)
+                text += '.';
+            text += static_cast<char>('0' + digit(rng));
+        }
+        accepted += check(text) ? 1 : 0;
+    }
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+    QVERIFY(accepted > 150000);
 }
 
 QTEST_GUILESS_MAIN(TestDatasetDrift)
