@@ -129,10 +129,15 @@ struct ColumnRun {
 // is then contiguous memory), which is composed over the image once at the end.
 class SpanRaster {
 public:
-    SpanRaster(QImage& image, const QRect& clip) : m_image(image), m_clip(clip.intersected(image.rect())) {
-        if (m_clip.isEmpty())
+    // At most one raster per thread at a time: the layer is the thread's buffer, kept between redraws so that a
+    // redraw neither allocates nor faults in fresh pages. Between rasters the buffer is all zero (flush clears it).
+    SpanRaster(QImage& image, const QRect& clip)
+        : m_image(image), m_clip(clip.intersected(image.rect())), m_layer(threadLayer()) {
+        if (m_clip.isEmpty()) {
+            m_layer.clear();
             return;
-        m_layer.assign(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()), 0U);
+        }
+        m_layer.resize(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()), 0U);
     }
     SpanRaster(const SpanRaster&) = delete;
     SpanRaster& operator=(const SpanRaster&) = delete;
@@ -234,17 +239,23 @@ public:
         const int height = m_clip.height();
         for (int y = 0; y < height; ++y) {
             auto* row = reinterpret_cast<quint32*>(m_image.scanLine(m_clip.top() + y)) + m_clip.left();
-            const quint32* layer = m_layer.data() + y;
+            quint32* layer = m_layer.data() + y;
             for (int x = 0; x < m_clip.width(); ++x, layer += height) {
                 const quint32 over = *layer;
-                if (over != 0)
+                if (over != 0) {
                     row[x] = over + scaled(row[x], 255 - (over >> 24));
+                    *layer = 0;  // cleared while in cache instead of in a second pass over the whole layer
+                }
             }
         }
-        std::fill(m_layer.begin(), m_layer.end(), 0U);
     }
 
 private:
+    static std::vector<quint32>& threadLayer() {
+        thread_local std::vector<quint32> layer;
+        return layer;
+    }
+
     // Source over a contiguous run of premultiplied pixels with one colour: four pixels per step where SSE2 is
     // there, with the same rounding as scaled().
     static void blend(quint32* pixel, quint32* const end, quint32 keep, quint32 sourceColour) {
@@ -277,8 +288,8 @@ private:
 
     QImage& m_image;
     QRect m_clip;
-    std::vector<quint32> m_layer;  // column-major, m_clip.height() pixels per column
-    quint32 m_keep = 0;            // 255 - alpha of the current colour
+    std::vector<quint32>& m_layer;  // column-major, m_clip.height() pixels per column
+    quint32 m_keep = 0;             // 255 - alpha of the current colour
     quint32 m_source = 0;
     bool m_dirty = false;
 };
@@ -637,7 +648,11 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         // Rows are kept relative to the clip, clamped one row beyond it (clamping commutes with joining pieces).
         const int width = clip.width();
         const int rowLimit = clip.height();
-        std::vector<ColumnRun> runs(order.size() * static_cast<std::size_t>(width));
+        // Kept between redraws on the painting thread; every row is reset before use. Workers see it through the
+        // reference (a thread_local named in the lambda would be each worker's own).
+        thread_local std::vector<ColumnRun> runBuffer;
+        std::vector<ColumnRun>& runs = runBuffer;
+        runs.resize(order.size() * static_cast<std::size_t>(width));
         std::vector<std::pair<int, int>> reach(order.size());  // first and last column with a run, clip-relative
         std::vector<std::size_t> curveIndexes(order.size());
         for (std::size_t i = 0; i < curveIndexes.size(); ++i)
