@@ -95,6 +95,7 @@ private Q_SLOTS:
     void identifierColumnsAreNotCompared();
     void numbersParseAsStrtodDoes();
     void plainDecimalsMatchStrtodBitForBit();
+    void plainDecimalsRefuseNeighbouringBytes();
 
 private:
     std::string file(const char* name, std::string_view text) {
@@ -713,6 +714,34 @@ void TestDatasetDrift::plainDecimalsMatchStrtodBitForBit() {
     }
     QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
     QVERIFY(accepted > 150000);
+}
+
+void TestDatasetDrift::plainDecimalsRefuseNeighbouringBytes() {
+    // Every byte that is not a digit is refused in every position, also the bytes next to '0' and '9' and those whose
+    // low or high nibble looks like a digit's.
+    for (const char bad : {'/', ':', '.', '-', ' ', 'a', 'y', '?', '\x80', '\xB0', '\xB9', '\x00'}) {
+        for (std::size_t length : {4u, 5u, 7u, 8u, 9u, 12u, 15u}) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string text(length, '7');
+                text[at] = bad;
+                double value = 0;
+                QVERIFY2(!runlens::datasets::parsePlainDecimal(text, value) || bad == '.' || (bad == '-' && at == 0),
+                         qPrintable(QString::fromLatin1(text.c_str())));
+            }
+        }
+    }
+    // Every digit in every position reads to its place value.
+    for (std::size_t length : {4u, 8u, 12u, 15u}) {
+        for (std::size_t at = 0; at < length; ++at) {
+            for (char d = '0'; d <= '9'; ++d) {
+                std::string text(length, '0');
+                text[at] = d;
+                double value = -1;
+                QVERIFY(runlens::datasets::parsePlainDecimal(text, value));
+                QCOMPARE(value, std::strtod(text.c_str(), nullptr));
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDatasetDrift)
