@@ -59,4 +59,19 @@ constexpr std::string_view trim(std::string_view s, std::string_view chars = bla
     return trimBack(trimFront(s, chars), chars);
 }
 
+// "line L, column C" (both from 1) for a byte offset (0-based) into text, for error messages.
+inline std::string lineColumn(std::string_view text, std::size_t offset) {
+    if (offset > text.size())
+        offset = text.size();
+    std::size_t line = 1;
+    std::size_t lineStart = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            lineStart = i + 1;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
+}
+
 }  // namespace runlens::text

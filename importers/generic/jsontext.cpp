@@ -3,6 +3,7 @@
 
 #include "common/numbers.h"
 #include "common/paths.h"
+#include "text.h"
 #include "wandb/wandbjson.h"
 
 #include <algorithm>
@@ -38,19 +39,6 @@ std::optional<double> parseIsoTimeMs(std::string_view text) {
             ms -= (s[pos] == '+' ? 1.0 : -1.0) * (hh * 3600.0 + mm * 60.0) * 1000.0;
     }
     return ms;
-}
-
-std::string lineColumn(std::string_view text, std::size_t offset) {
-    offset = std::min(offset, text.size());
-    std::int64_t line = 1;
-    std::size_t lineStart = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            lineStart = i + 1;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
 }
 
 namespace {
@@ -115,7 +103,7 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::filesystem::p
     while (rest < text.size() && (text[rest] == ' ' || text[rest] == '\n' || text[rest] == '\r' || text[rest] == '\t'))
         ++rest;
     const bool atEnd = offset >= text.size() || rest >= text.size();
-    return Error{displayPath(file), lineColumn(text, offset),
+    return Error{displayPath(file), text::lineColumn(text, offset),
                  atEnd ? "the JSON ends early (truncated file?)" : "malformed JSON"};
 }
 

@@ -23,9 +23,6 @@ Result<nlohmann::json> loadJsonFile(const std::filesystem::path& file);
 // "2024-01-02T03:04:05.678Z", "2024-01-02 03:04:05", an optional +hh:mm offset; without a zone read as UTC.
 std::optional<double> parseIsoTimeMs(std::string_view text);
 
-// "line L, column C" for a byte offset (0-based) into text.
-std::string lineColumn(std::string_view text, std::size_t offset);
-
 // One row of delimited text.
 struct DelimitedRow {
     std::vector<std::string> fields;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "confusionartifact.h"
 
+#include "analysis/jsonlabel.h"
 #include "text.h"
 
 #include <nlohmann/json.hpp>
@@ -21,26 +22,6 @@ using text::lower;
 // Cells of a logged matrix may be quoted; the quotes go with the padding.
 std::string_view trim(std::string_view s) {
     return text::trim(s, " \t\r\"");
-}
-
-std::optional<std::string> labelText(const json& v) {
-    if (v.is_string())
-        return v.get<std::string>();
-    if (v.is_boolean())
-        return v.get<bool>() ? "true" : "false";
-    if (v.is_number_integer())
-        return std::to_string(v.get<std::int64_t>());
-    if (v.is_number_unsigned())
-        return std::to_string(v.get<std::uint64_t>());
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (d == std::trunc(d) && std::fabs(d) < 1e15)
-            return std::to_string(static_cast<std::int64_t>(d));
-        char buffer[64];
-        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d);
-        return std::string(buffer, ec == std::errc() ? end : buffer);
-    }
-    return std::nullopt;
 }
 
 // A whole, non-negative count (JSON numbers like 12.0 included).
@@ -149,7 +130,7 @@ Result<LoggedConfusion> fromNestedList(const json& matrix, const json* labels, c
                          std::to_string(labels->size()) + " labels for a " + std::to_string(n) + "x" +
                              std::to_string(n) + " matrix"};
         for (const auto& l : *labels) {
-            auto text = labelText(l);
+            auto text = jsonLabelText(l);
             if (!text)
                 return Error{name, "labels", "a label is not a string or number"};
             m.labels.push_back(*text);
@@ -173,7 +154,7 @@ Result<std::optional<LoggedConfusion>> fromTable(const json& columns, const json
                                                  const std::string& shape) {
     std::vector<std::string> names;
     for (const auto& c : columns)
-        names.push_back(labelText(c).value_or(""));
+        names.push_back(jsonLabelText(c).value_or(""));
     const auto actual = findName(names, actualNames);
     const auto predicted = findName(names, predictedNames);
     if (!actual || !predicted)
@@ -185,8 +166,8 @@ Result<std::optional<LoggedConfusion>> fromTable(const json& columns, const json
         const std::string where = "data row " + std::to_string(r + 1);
         if (!row.is_array() || row.size() != names.size())
             return Error{name, where, "has another number of cells than the table has columns"};
-        auto t = labelText(row[*actual]);
-        auto p = labelText(row[*predicted]);
+        auto t = jsonLabelText(row[*actual]);
+        auto p = jsonLabelText(row[*predicted]);
         if (!t || !p)
             return Error{name, where, "a label is not a string or number"};
         std::int64_t n = 1;
@@ -216,9 +197,10 @@ Result<std::optional<LoggedConfusion>> fromRecords(const json& records, const st
     PairCounter counter;
     for (std::size_t r = 0; r < records.size(); ++r) {
         const json& row = records[r];
-        const auto t = row.is_object() && row.contains(names[*actual]) ? labelText(row[names[*actual]]) : std::nullopt;
+        const auto t =
+            row.is_object() && row.contains(names[*actual]) ? jsonLabelText(row[names[*actual]]) : std::nullopt;
         const auto p =
-            row.is_object() && row.contains(names[*predicted]) ? labelText(row[names[*predicted]]) : std::nullopt;
+            row.is_object() && row.contains(names[*predicted]) ? jsonLabelText(row[names[*predicted]]) : std::nullopt;
         if (!t || !p)
             return Error{name, "record " + std::to_string(r + 1),
                          "needs '" + names[*actual] + "' and '" + names[*predicted] + "' labels"};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "predictions.h"
 
+#include "analysis/jsonlabel.h"
 #include "text.h"
 
 #include <fast_float/fast_float.h>
@@ -686,24 +687,6 @@ Result<Predictions> readCsv(LineReader& lines, std::string_view firstLine, const
     return builder.finish("csv");
 }
 
-std::optional<std::string> labelText(const json& v) {
-    if (v.is_string())
-        return v.get<std::string>();
-    if (v.is_boolean())
-        return v.get<bool>() ? "true" : "false";
-    if (v.is_number_integer())
-        return std::to_string(v.get<std::int64_t>());
-    if (v.is_number_unsigned())
-        return std::to_string(v.get<std::uint64_t>());
-    if (v.is_number_float()) {
-        const double d = v.get<double>();
-        if (d == std::trunc(d) && std::fabs(d) < 1e15)
-            return std::to_string(static_cast<std::int64_t>(d));
-        return formatNumber(d);
-    }
-    return std::nullopt;
-}
-
 Result<Predictions> readJsonLines(LineReader& lines, std::string_view firstLine, const std::string& name,
                                   const PredictionColumns& options) {
     Builder builder(name, options);
@@ -784,7 +767,7 @@ Result<Predictions> readJsonLines(LineReader& lines, std::string_view firstLine,
         auto truth = field(layout.label);
         if (!truth)
             return truth.error();
-        auto truthText = labelText(**truth);
+        auto truthText = jsonLabelText(**truth);
         if (!truthText)
             return builder.error(line, layout.label, "the true label is not a string or number");
         std::optional<std::string> predictedText;
@@ -792,7 +775,7 @@ Result<Predictions> readJsonLines(LineReader& lines, std::string_view firstLine,
             auto predicted = field(layout.predicted);
             if (!predicted)
                 return predicted.error();
-            predictedText = labelText(**predicted);
+            predictedText = jsonLabelText(**predicted);
             if (!predictedText)
                 return builder.error(line, layout.predicted, "the predicted label is not a string or number");
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "reportjson.h"
 
+#include "text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,19 +14,6 @@ namespace runlens::reports {
 namespace {
 
 using json = nlohmann::json;
-
-std::string lineColumnAt(std::string_view text, std::size_t offset) {
-    offset = std::min(offset, text.size());
-    std::size_t line = 1;
-    std::size_t lineStart = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            lineStart = i + 1;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1);
-}
 
 // Quotes the non-standard number tokens so a strict parser accepts them. insertedAt records, for every token
 // quoted, its offset in the original text; each one adds two bytes, which the error mapping takes back out.
@@ -85,7 +74,7 @@ Result<json> parseOnce(std::string_view text, const std::string& file, const std
         offset = offset >= shift * 2 ? offset - shift * 2 : 0;
         std::string message = offset >= text.size() ? "the JSON ends too early (truncated file?)"
                                                     : "not valid JSON at byte offset " + std::to_string(offset);
-        return Error{file, where + lineColumnAt(text, offset), message};
+        return Error{file, where + text::lineColumn(text, offset), message};
     }
 }
 

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void caseInsensitiveComparisons();
     void trimTakesTheGivenCharacters();
     void trimEdges();
+    void lineColumnOfOffsets();
 };
 
 void TestText::lowerFoldsAsciiOnly() {
@@ -64,6 +65,16 @@ void TestText::trimEdges() {
     // The result is a view into the argument, not a copy.
     const std::string_view padded = "  keep  ";
     QCOMPARE(static_cast<const void*>(text::trim(padded).data()), static_cast<const void*>(padded.data() + 2));
+}
+
+void TestText::lineColumnOfOffsets() {
+    const std::string_view text = "ab\ncd\n\nx";
+    QCOMPARE(text::lineColumn(text, 0), std::string("line 1, column 1"));
+    QCOMPARE(text::lineColumn(text, 2), std::string("line 1, column 3"));
+    QCOMPARE(text::lineColumn(text, 3), std::string("line 2, column 1"));
+    QCOMPARE(text::lineColumn(text, 7), std::string("line 4, column 1"));
+    // Past the end: the end of the text.
+    QCOMPARE(text::lineColumn(text, 100), std::string("line 4, column 2"));
 }
 
 QTEST_GUILESS_MAIN(TestText)
