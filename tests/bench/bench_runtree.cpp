@@ -9,6 +9,10 @@
 
 #include <QCoreApplication>
 
+#include <cstdio>
+#include <set>
+#include <string>
+
 using namespace runlens;
 
 namespace {
@@ -98,6 +102,67 @@ void groupings(benchmark::internal::Benchmark* b) {
     trees(b);
 }
 
+// Walks the tree: every run the filter shows appears once, runs of one group are in the sorted column's order, and
+// each group's count matches its runs. Returns what is wrong, or an empty string.
+std::string checkTree(const RunGroupProxyModel& tree, const QModelIndex& parent, std::set<qint64>& seen) {
+    QString previousName;
+    int runsHere = 0;
+    for (int row = 0; row < tree.rowCount(parent); ++row) {
+        const QModelIndex index = tree.index(row, RunTableModel::NameColumn, parent);
+        if (tree.isGroup(index)) {
+            const std::size_t before = seen.size();
+            if (auto problem = checkTree(tree, index, seen); !problem.empty())
+                return problem;
+            const int shown = index.data(RunGroupProxyModel::ShownRunCountRole).toInt();
+            if (static_cast<std::size_t>(shown) != seen.size() - before)
+                return "group '" + index.data().toString().toStdString() + "' says " + std::to_string(shown) +
+                       " runs but holds " + std::to_string(seen.size() - before);
+            continue;
+        }
+        ++runsHere;
+        if (!seen.insert(index.data(RunTableModel::CacheIdRole).toLongLong()).second)
+            return "run '" + index.data().toString().toStdString() + "' appears twice";
+        const QString name = index.data(RunTableModel::SortRole).toString();
+        if (runsHere > 1 && name < previousName)
+            return "run '" + name.toStdString() + "' is sorted after '" + previousName.toStdString() + "'";
+        previousName = name;
+    }
+    return {};
+}
+
+// What the timings measured must be right: each grouping, sorted by name and filtered, holds exactly the runs the
+// filter lets through, in order within each group.
+bool treesAreRight() {
+    for (const auto& [grouping, experiments] : {std::pair{RunGrouping::none, 5},
+                                                {RunGrouping::experiment, 5},
+                                                {RunGrouping::sourceAndExperiment, 5},
+                                                {RunGrouping::sourceAndExperiment, 500}}) {
+        for (const QString& filter : {QString(), QStringLiteral("run-1")}) {
+            Browser browser(experiments);
+            browser.groups.setGrouping(grouping);
+            browser.groups.sort(RunTableModel::NameColumn, Qt::AscendingOrder);
+            if (auto error = browser.filter.setFilterText(filter)) {
+                std::fprintf(stderr, "bench_runtree: filter rejected\n");
+                return false;
+            }
+            std::set<qint64> seen;
+            std::string problem = checkTree(browser.groups, {}, seen);
+            const auto expected = static_cast<std::size_t>(browser.filter.rowCount());
+            if (problem.empty() && seen.size() != expected)
+                problem = "the tree holds " + std::to_string(seen.size()) + " runs, the filter shows " +
+                          std::to_string(expected);
+            if (problem.empty() && filter.isEmpty() && expected != static_cast<std::size_t>(runCount))
+                problem = "the unfiltered tree lost runs";
+            if (!problem.empty()) {
+                std::fprintf(stderr, "bench_runtree: grouping %d, filter '%s': %s\n", static_cast<int>(grouping),
+                             qPrintable(filter), problem.c_str());
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 BENCHMARK(regroup)->Apply(trees);
@@ -109,5 +174,5 @@ int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
-    return 0;
+    return treesAreRight() ? 0 : 1;
 }
