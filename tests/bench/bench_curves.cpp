@@ -236,7 +236,12 @@ int main(int argc, char** argv) {
                 return 1;
             }
         }
-        const auto runs = test::curveRunsOf(path.toStdString());
+        const auto readRuns = test::curveRunsOf(path.toStdString());
+        if (!readRuns) {
+            std::fprintf(stderr, "%s\n", readRuns.error().toString().c_str());
+            return 1;
+        }
+        const auto& runs = *readRuns;
         const QString key = QStringLiteral("train/loss");
         constexpr double weight = 0.6;
 

@@ -69,15 +69,15 @@ Status writeSyntheticCache(const std::string& path, int runs, std::int64_t point
     return (*writer)->commit("synthetic");
 }
 
-std::vector<ui::CurveRun> curveRunsOf(const std::string& path) {
+Result<std::vector<ui::CurveRun>> curveRunsOf(const std::string& path) {
     std::vector<ui::CurveRun> out;
     auto cache = Cache::openExisting(path);
     if (!cache)
-        return out;
+        return cache.error();
     CacheReader reader(*cache);
     auto runs = reader.runs(true);
     if (!runs)
-        return out;
+        return runs.error();
     for (const RunRow& row : *runs) {
         ui::CurveRun run{row.id, QString::fromStdString(row.run.name), {}, {}};
         for (const auto& metric : row.metrics)

@@ -25,6 +25,6 @@ Status writeSyntheticCache(const std::string& path, int runs, std::int64_t point
                            std::optional<Spike> spike = {});
 
 // The runs of a cache as the main window hands them to the curve view.
-std::vector<ui::CurveRun> curveRunsOf(const std::string& path);
+Result<std::vector<ui::CurveRun>> curveRunsOf(const std::string& path);
 
 }  // namespace runlens::test

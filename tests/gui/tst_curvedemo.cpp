@@ -37,8 +37,10 @@ void TestCurveDemo::demoComparisonIsNotBlank() {
         QVERIFY2(!report.error, report.error ? report.error->toString().c_str() : "");
     }
     // The image-classification sweep: the runs that log train/loss.
+    auto all = runlens::test::curveRunsOf(cachePath);
+    QVERIFY2(all.ok(), all ? "" : all.error().toString().c_str());
     std::vector<runlens::ui::CurveRun> runs;
-    for (auto& run : runlens::test::curveRunsOf(cachePath))
+    for (auto& run : *all)
         if (std::find(run.keys.begin(), run.keys.end(), QStringLiteral("train/loss")) != run.keys.end())
             runs.push_back(std::move(run));
     QVERIFY2(runs.size() >= 5, qPrintable(QString::number(runs.size())));

@@ -117,7 +117,9 @@ void TestCurveView::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     m_small = m_dir.filePath(QStringLiteral("small.runlens")).toStdString();
     QVERIFY(runlens::test::writeSyntheticCache(m_small, 4, 200, 4, runlens::test::Spike{0, 120, 500.0}).ok());
-    m_smallRuns = runlens::test::curveRunsOf(m_small);
+    auto runs = runlens::test::curveRunsOf(m_small);
+    QVERIFY2(runs.ok(), runs ? "" : runs.error().toString().c_str());
+    m_smallRuns = std::move(*runs);
     QCOMPARE(m_smallRuns.size(), std::size_t{4});
 }
 
@@ -126,7 +128,9 @@ void TestCurveView::showView(CurveView& view, const std::string& cache) {
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     view.setWorkspace(QString::fromStdString(cache));
-    QVERIFY(redrawAfter(view, [&] { view.setRuns(runlens::test::curveRunsOf(cache)); }));
+    auto runs = runlens::test::curveRunsOf(cache);
+    QVERIFY2(runs.ok(), runs ? "" : runs.error().toString().c_str());
+    QVERIFY(redrawAfter(view, [&] { view.setRuns(*runs); }));
 }
 
 void TestCurveView::oneChartPerKeyPickedWithTheFilter() {
