@@ -69,8 +69,8 @@ double NumericSample::populationStd() const {
 std::size_t NumericSample::memoryBytes() const {
     return m_pending.capacity() * sizeof(double) + m_values.capacity() * sizeof(double) +
            m_weights.capacity() * sizeof(std::int64_t) + m_scratchValues.capacity() * sizeof(double) +
-           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_binCounts.capacity() * sizeof(std::int64_t) +
-           m_binSums.capacity() * sizeof(double) + m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
+           m_scratchWeights.capacity() * sizeof(std::int64_t) + m_bins.capacity() * sizeof(BinTotals) +
+           m_locator.memoryBytes() + (m_outside ? m_outside->memoryBytes() : 0);
 }
 
 void NumericSample::makeRoom() {
@@ -170,14 +170,13 @@ void NumericSample::toBins() {
     }
     m_low = m_values.front();
     m_high = m_values.back();
-    m_binCounts.assign(edges.size(), 0);
-    m_binSums.assign(edges.size(), 0.0);
+    m_bins.assign(edges.size(), BinTotals{});
     std::size_t bin = 0;
     for (std::size_t i = 0; i < m_values.size(); ++i) {
         while (bin + 1 < edges.size() && edges[bin + 1] <= m_values[i])
             ++bin;
-        m_binCounts[bin] += m_weights[i];
-        m_binSums[bin] += m_values[i] * static_cast<double>(m_weights[i]);
+        m_bins[bin].count += m_weights[i];
+        m_bins[bin].sum += m_values[i] * static_cast<double>(m_weights[i]);
     }
     m_locator = BinLocator(std::move(edges), m_high);
     m_shift = m_mean;
@@ -186,7 +185,9 @@ void NumericSample::toBins() {
     m_weights = {};
     m_scratchValues = {};
     m_scratchWeights = {};
-    m_pendingCapacity = 8192;
+    // Larger batches once binned: a batch pays for bringing the column's bins back into cache, so more values share
+    // that cost. Still within the column's share of memory, which the exact points took before.
+    m_pendingCapacity = std::clamp<std::size_t>(m_maxPoints / 2, 8192, std::size_t{1} << 15);
     m_pending.clear();
     m_pending.shrink_to_fit();
 }
@@ -197,8 +198,7 @@ void NumericSample::countBinned() {
     const double low = m_low;
     const double high = m_high;
     const double shift = m_shift;
-    std::int64_t* const counts = m_binCounts.data();
-    double* const sums = m_binSums.data();
+    BinTotals* const bins = m_bins.data();
     double shiftedSum = m_shiftedSum;
     double shiftedSquares = m_shiftedSquares;
     std::int64_t binned = 0;
@@ -208,8 +208,8 @@ void NumericSample::countBinned() {
             continue;
         }
         const std::size_t bin = m_locator.find(value);
-        ++counts[bin];
-        sums[bin] += value;
+        ++bins[bin].count;
+        bins[bin].sum += value;
         const double d = value - shift;
         shiftedSum += d;
         shiftedSquares += d * d;
@@ -232,6 +232,7 @@ void NumericSample::addOutside(double value) {
 
 void NumericSample::finish() {
     flush();
+    m_pending = {};  // the batch is not needed any more
     if (!m_binned || m_finished)
         return;
     m_finished = true;
@@ -264,17 +265,18 @@ void NumericSample::finish() {
         ++o;
     }
     const auto edges = m_locator.edges();
-    for (std::size_t b = 0; b < m_binCounts.size(); ++b) {
-        if (m_binCounts[b] == 0)
+    for (std::size_t b = 0; b < m_bins.size(); ++b) {
+        const BinTotals& totals = m_bins[b];
+        if (totals.count == 0)
             continue;
         // The mean of a bin's values lies inside the bin, so the points stay sorted.
-        const double mean = std::clamp(m_binSums[b] / static_cast<double>(m_binCounts[b]), edges[b],
+        const double mean = std::clamp(totals.sum / static_cast<double>(totals.count), edges[b],
                                        b + 1 < edges.size() ? edges[b + 1] : m_high);
         if (!m_values.empty() && m_values.back() == mean) {
-            m_weights.back() += m_binCounts[b];
+            m_weights.back() += totals.count;
         } else {
             m_values.push_back(mean);
-            m_weights.push_back(m_binCounts[b]);
+            m_weights.push_back(totals.count);
         }
     }
     for (; o < outsideValues.size(); ++o) {
