@@ -113,81 +113,162 @@ std::string shortValue(std::string_view value) {
     return value.size() > 40 ? std::string(value.substr(0, 37)) + "..." : std::string(value);
 }
 
-void consume(Side& side, const std::vector<std::string_view>& fields, std::int64_t row, std::int64_t line,
-             const std::string& problem) {
-    if (!problem.empty()) {
-        addProblem(side, row, line, nullptr, problem);
-        if (fields.empty())
-            return;
-    }
-    const std::size_t expected = side.reader->columns().size();
-    if (fields.size() != expected) {
-        addProblem(side, row, line, nullptr,
-                   "the row has " + std::to_string(fields.size()) + " fields, the header has " +
-                       std::to_string(expected) + "; the row is left out");
+// A problem found while a run of rows is read column by column, kept until the run ends so problems are listed in
+// row order, and within a row in column order, as if the rows had been read one at a time.
+struct PendingProblem {
+    std::size_t record = 0;  // index in the run
+    std::size_t target = 0;  // the target's index; the Brier check comes after every target
+    const std::string* column = nullptr;
+    std::string message;
+};
+
+// Values of one target that the plain-decimal path did not take: missing tokens, other number forms, bad values.
+void consumeUnusual(const Target& target, std::size_t targetIndex, std::size_t record, std::string_view raw,
+                    std::vector<PendingProblem>& problems) {
+    SideColumn& column = *target.column;
+    // Missing tokens are empty or start with a letter or a space; numbers never do.
+    const char first = raw.empty() ? ' ' : raw.front();
+    const bool maybeMissing = !((first >= '0' && first <= '9') || first == '-' || first == '.');
+    if (maybeMissing && analysis::isMissingToken(raw)) {
+        if (target.kind == ColumnKind::Numeric || target.kind == ColumnKind::Text)
+            column.numeric.addMissing();
+        else
+            column.categories.addMissing();
         return;
     }
-    ++side.rows;
-    const std::string_view* const values = fields.data();
-    for (const Target& target : side.targets) {
+    switch (target.kind) {
+    case ColumnKind::Numeric: {
+        double value = 0;
+        if (parseNumber(trim(raw), value)) {
+            column.numeric.add(value);
+        } else {
+            ++column.invalid;
+            problems.push_back(
+                {record, targetIndex, target.name,
+                 "value '" + shortValue(raw) + "' is not a number, and the column is numeric; left out"});
+        }
+        break;
+    }
+    case ColumnKind::Text:
+        column.numeric.add(static_cast<double>(codePoints(raw)));
+        break;
+    default:
+        column.categories.add(trim(raw));
+        break;
+    }
+}
+
+// Rows that all have the header's field count, `stride` fields apart starting at `fields`. They are read column by
+// column: one column's values come one after another, so the branches of its parsing follow that column's habits
+// and its sample stays in cache, which is much faster than visiting every column in each row.
+void consumeRows(Side& side, const std::string_view* fields, std::size_t stride, std::size_t count,
+                 const std::int64_t* rows, const std::int64_t* lines, std::vector<PendingProblem>& problems) {
+    problems.clear();
+    side.rows += static_cast<std::int64_t>(count);
+    for (std::size_t t = 0; t < side.targets.size(); ++t) {
+        const Target& target = side.targets[t];
         SideColumn& column = *target.column;
-        const std::string_view raw = values[target.field];
-        if (target.kind == ColumnKind::Numeric) {
-            // The common case first: a plain decimal is neither a missing token nor in need of trimming.
-            double value = 0;
-            if (parsePlainDecimal(raw, value)) [[likely]] {
-                column.numeric.add(value);
-                continue;
-            }
-        }
-        // Missing tokens are empty or start with a letter or a space; numbers never do.
-        const char first = raw.empty() ? ' ' : raw.front();
-        const bool maybeMissing = !((first >= '0' && first <= '9') || first == '-' || first == '.');
-        if (maybeMissing && analysis::isMissingToken(raw)) {
-            if (target.kind == ColumnKind::Numeric || target.kind == ColumnKind::Text)
-                column.numeric.addMissing();
-            else
-                column.categories.addMissing();
-            continue;
-        }
+        const std::string_view* value = fields + target.field;
         switch (target.kind) {
-        case ColumnKind::Numeric: {
-            double value = 0;
-            if (parseNumber(trim(raw), value)) {
-                column.numeric.add(value);
-            } else {
-                ++column.invalid;
-                addProblem(side, row, line, target.name,
-                           "value '" + shortValue(raw) + "' is not a number, and the column is numeric; left out");
+        case ColumnKind::Numeric:
+            for (std::size_t r = 0; r < count; ++r, value += stride) {
+                // The common case first: a plain decimal is neither a missing token nor in need of trimming.
+                double number = 0;
+                if (parsePlainDecimal(*value, number)) [[likely]]
+                    column.numeric.add(number);
+                else
+                    consumeUnusual(target, t, r, *value, problems);
             }
             break;
-        }
         case ColumnKind::Text:
-            column.numeric.add(static_cast<double>(codePoints(raw)));
+            for (std::size_t r = 0; r < count; ++r, value += stride)
+                consumeUnusual(target, t, r, *value, problems);
             break;
         default:
-            column.categories.add(trim(raw));
+            for (std::size_t r = 0; r < count; ++r, value += stride) {
+                const std::string_view raw = *value;
+                // A word starting with a letter other than n or N (na, nan, null, none) is never a missing token.
+                const char first = raw.empty() ? ' ' : raw.front();
+                if (((first | 0x20) >= 'a' && (first | 0x20) <= 'z' && (first | 0x20) != 'n') && raw.back() != ' ' &&
+                    raw.back() != '\t' && raw.back() != '\r') [[likely]]
+                    column.categories.add(raw);
+                else
+                    consumeUnusual(target, t, r, raw, problems);
+            }
             break;
         }
     }
     if (side.brier) {
-        const std::string_view label = trim(fields[side.labelIndex]);
-        const std::string_view scoreText = trim(fields[side.scoreIndex]);
-        double score = 0;
-        if (analysis::isMissingToken(label) || analysis::isMissingToken(scoreText) || !parseNumber(scoreText, score))
-            return;
-        if (!(score >= 0 && score <= 1)) {
-            addProblem(side, row, line, &side.reader->columns()[side.scoreIndex],
-                       "score " + shortValue(scoreText) + " is not a probability between 0 and 1; left out of Brier");
-            return;
+        for (std::size_t r = 0; r < count; ++r) {
+            const std::string_view* row = fields + r * stride;
+            const std::string_view label = trim(row[side.labelIndex]);
+            const std::string_view scoreText = trim(row[side.scoreIndex]);
+            double score = 0;
+            if (analysis::isMissingToken(label) || analysis::isMissingToken(scoreText) ||
+                !parseNumber(scoreText, score))
+                continue;
+            if (!(score >= 0 && score <= 1)) {
+                problems.push_back(
+                    {r, side.targets.size(), &side.reader->columns()[side.scoreIndex],
+                     "score " + shortValue(scoreText) + " is not a probability between 0 and 1; left out of Brier"});
+                continue;
+            }
+            const double y = label == side.positive ? 1.0 : 0.0;
+            const double term = (score - y) * (score - y);
+            const double t = side.brierSum + term;
+            side.brierCompensation +=
+                std::fabs(side.brierSum) >= term ? (side.brierSum - t) + term : (term - t) + side.brierSum;
+            side.brierSum = t;
+            ++side.brierRows;
         }
-        const double y = label == side.positive ? 1.0 : 0.0;
-        const double term = (score - y) * (score - y);
-        const double t = side.brierSum + term;
-        side.brierCompensation +=
-            std::fabs(side.brierSum) >= term ? (side.brierSum - t) + term : (term - t) + side.brierSum;
-        side.brierSum = t;
-        ++side.brierRows;
+    }
+    if (problems.empty())
+        return;
+    std::stable_sort(problems.begin(), problems.end(), [](const PendingProblem& a, const PendingProblem& b) {
+        return a.record != b.record ? a.record < b.record : a.target < b.target;
+    });
+    for (auto& problem : problems)
+        addProblem(side, rows[problem.record], lines[problem.record], problem.column, std::move(problem.message));
+}
+
+// One record that may be broken (a reader's problem) or have the wrong number of fields.
+void consume(Side& side, const std::string_view* fields, std::size_t fieldCount, std::int64_t row, std::int64_t line,
+             const std::string& problem, std::vector<PendingProblem>& problems) {
+    if (!problem.empty()) {
+        addProblem(side, row, line, nullptr, problem);
+        if (fieldCount == 0)
+            return;
+    }
+    const std::size_t expected = side.reader->columns().size();
+    if (fieldCount != expected) {
+        addProblem(side, row, line, nullptr,
+                   "the row has " + std::to_string(fieldCount) + " fields, the header has " + std::to_string(expected) +
+                       "; the row is left out");
+        return;
+    }
+    consumeRows(side, fields, expected, 1, &row, &line, problems);
+}
+
+// A block's records: runs of well-formed rows column by column, the others one by one, in file order.
+void consumeBlock(Side& side, const TableBlock& block, std::vector<PendingProblem>& problems) {
+    const std::size_t expected = side.reader->columns().size();
+    const auto wellFormed = [&](std::size_t r) {
+        return block.problems[r].empty() && block.fieldCount(r) == expected;
+    };
+    std::size_t r = 0;
+    while (r < block.size()) {
+        if (!wellFormed(r)) {
+            consume(side, block.fields.data() + block.firstField[r], block.fieldCount(r), block.rows[r], block.lines[r],
+                    block.problems[r], problems);
+            ++r;
+            continue;
+        }
+        std::size_t end = r + 1;
+        while (end < block.size() && wellFormed(end))
+            ++end;
+        consumeRows(side, block.fields.data() + block.firstField[r], expected, end - r, block.rows.data() + r,
+                    block.lines.data() + r, problems);
+        r = end;
     }
 }
 
@@ -209,23 +290,26 @@ void streamSide(Side& side, const std::vector<Plan>& plans, int which) {
     side.targets.clear();
     for (std::size_t c = 0; c < plans.size(); ++c)
         side.targets.push_back({plans[c].index[which], plans[c].kind, &side.columns[c], &plans[c].name});
+    std::vector<PendingProblem> problems;
     std::vector<std::string_view> views;
     for (const auto& r : side.head) {
         views.assign(r.fields.begin(), r.fields.end());
-        consume(side, views, r.row, r.line, r.problem);
+        consume(side, views.data(), views.size(), r.row, r.line, r.problem, problems);
     }
     side.head.clear();
     side.head.shrink_to_fit();
-    TableRecord record;
+    // Blocks small enough that their fields and text stay in a core's cache while each column walks them.
+    constexpr std::size_t blockRows = 256;
+    TableBlock block;
     while (true) {
-        auto got = side.reader->next(record);
+        auto got = side.reader->nextBlock(block, blockRows);
         if (!got) {
             side.status = got.error();
             return;
         }
         if (!*got)
             break;
-        consume(side, record.fields, record.row, record.line, record.problem);
+        consumeBlock(side, block, problems);
     }
     for (auto& column : side.columns)
         column.numeric.finish();

@@ -170,11 +170,17 @@ Status TableReader::fill() {
 
 bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
     record.fields.clear();
-    record.problem.clear();
     m_unescaped.clear();
-    if (parsePlainLine(record, atEnd))
+    return parseDelimited(record.fields, record.problem, record.line, atEnd);
+}
+
+bool TableReader::parseDelimited(std::vector<std::string_view>& fields, std::string& problem, std::int64_t& line,
+                                 bool atEnd) {
+    const std::size_t firstField = fields.size();
+    problem.clear();
+    if (parsePlainLine(fields, line, atEnd))
         return true;
-    record.fields.clear();
+    fields.resize(firstField);
     const char* const begin = m_buffer.data();
     std::size_t p = m_pos;
     std::int64_t lines = 0;
@@ -206,8 +212,8 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
             if (!closed && !atEnd)
                 return false;
             if (!closed)
-                record.problem = "a quoted field opened on line " + std::to_string(openedOn) +
-                                 " is not closed before the end of the file";
+                problem = "a quoted field opened on line " + std::to_string(openedOn) +
+                          " is not closed before the end of the file";
             std::string_view content(begin + p + 1, q - p - 1);
             if (escaped) {
                 std::string text;
@@ -220,7 +226,7 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
                 m_unescaped.push_back(std::move(text));
                 content = m_unescaped.back();
             }
-            record.fields.push_back(content);
+            fields.push_back(content);
             p = closed ? q + 1 : q;
             // Anything between the closing quote and the delimiter is kept out, as most readers do.
             while (p < m_end && begin[p] != delimiter && begin[p] != '\n' && begin[p] != '\r')
@@ -231,7 +237,7 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
                 ++q;
             if (q >= m_end && !atEnd)
                 return false;
-            record.fields.emplace_back(begin + p, q - p);
+            fields.emplace_back(begin + p, q - p);
             p = q;
         }
         if (p >= m_end) {
@@ -256,13 +262,13 @@ bool TableReader::parseDelimited(TableRecord& record, bool atEnd) {
         ++lines;
         break;
     }
-    record.line = m_line;
+    line = m_line;
     m_line += lines;
     m_pos = p;
     return true;
 }
 
-bool TableReader::parsePlainLine(TableRecord& record, bool atEnd) {
+bool TableReader::parsePlainLine(std::vector<std::string_view>& fields, std::int64_t& line, bool atEnd) {
     const char* const lineStart = m_buffer.data() + m_pos;
     const std::size_t available = m_end - m_pos;
     const auto* newline = static_cast<const char*>(std::memchr(lineStart, '\n', available));
@@ -275,11 +281,9 @@ bool TableReader::parsePlainLine(TableRecord& record, bool atEnd) {
     std::size_t fieldsLength = length;
     if (newline && length > 0 && lineEnd[-1] == '\r')
         --fieldsLength;
-    if (!splitPlainFields(lineStart, fieldsLength, record.fields)) {
-        record.fields.clear();
+    if (!splitPlainFields(lineStart, fieldsLength, fields))
         return false;
-    }
-    record.line = m_line;
+    line = m_line;
     if (newline) {
         m_pos += length + 1;
         ++m_line;
@@ -441,6 +445,41 @@ Result<bool> TableReader::next(TableRecord& record) {
         if (auto status = fill(); !status)
             return status.error();
     }
+}
+
+Result<bool> TableReader::nextBlock(TableBlock& block, std::size_t maxRecords) {
+    block.clear();
+    if (m_format == TableFormat::JsonLines || m_pushedBack) {
+        // Rare or slow cases go one record at a time.
+        auto got = next(m_blockRecord);
+        if (!got || !*got)
+            return got;
+        block.fields = m_blockRecord.fields;
+        block.append(m_blockRecord.row, m_blockRecord.line, m_blockRecord.problem);
+        return true;
+    }
+    m_unescaped.clear();
+    std::string problem;
+    std::int64_t line = 0;
+    while (block.size() < maxRecords) {
+        while (m_pos < m_end && (m_buffer[m_pos] == '\n' || m_buffer[m_pos] == '\r')) {
+            if (m_buffer[m_pos] == '\n')
+                ++m_line;
+            ++m_pos;
+        }
+        const std::size_t firstField = block.fields.size();
+        if (m_pos < m_end && parseDelimited(block.fields, problem, line, m_eof)) {
+            block.append(++m_row, line, problem);
+            continue;
+        }
+        block.fields.resize(firstField);
+        // Refilling moves the buffer under the records already in the block: they go out first.
+        if (!block.empty() || (m_pos >= m_end && m_eof))
+            break;
+        if (auto status = fill(); !status)
+            return status.error();
+    }
+    return !block.empty();
 }
 
 }  // namespace runlens::datasets

@@ -29,6 +29,34 @@ struct TableRecord {
     std::string problem;                   // set when the record could not be read (a broken JSON line); no fields
 };
 
+// Records back to back, for readers that work through many rows at once. Record r's fields are
+// fields[firstField[r], firstField[r + 1]).
+struct TableBlock {
+    std::vector<std::string_view> fields;
+    std::vector<std::size_t> firstField{0};
+    std::vector<std::int64_t> rows;     // as TableRecord::row
+    std::vector<std::int64_t> lines;    // as TableRecord::line
+    std::vector<std::string> problems;  // as TableRecord::problem
+
+    std::size_t size() const { return rows.size(); }
+    bool empty() const { return rows.empty(); }
+    std::size_t fieldCount(std::size_t r) const { return firstField[r + 1] - firstField[r]; }
+    void clear() {
+        fields.clear();
+        firstField.assign(1, 0);
+        rows.clear();
+        lines.clear();
+        problems.clear();
+    }
+    // Closes a record whose fields were just added.
+    void append(std::int64_t row, std::int64_t line, const std::string& problem) {
+        firstField.push_back(fields.size());
+        rows.push_back(row);
+        lines.push_back(line);
+        problems.push_back(problem);
+    }
+};
+
 // Streams a CSV, TSV or JSON Lines file record by record through a fixed-size buffer, so a file of any length is
 // read in bounded memory. Delimited files follow RFC 4180: fields in double quotes may hold delimiters, line breaks
 // and doubled quotes; CRLF and a UTF-8 byte order mark are accepted; blank lines are skipped. JSON Lines is
@@ -49,14 +77,20 @@ public:
 
     // The next record, false at the end of the file; an Error when the file cannot be read further.
     Result<bool> next(TableRecord& record);
+    // Up to maxRecords next records, all valid together until the next call to next() or nextBlock(): those already
+    // in the buffer, so a block never forces a refill. False at the end of the file.
+    Result<bool> nextBlock(TableBlock& block, std::size_t maxRecords);
 
 private:
     TableReader() = default;
     Status fill();
     // Parses one delimited record starting at m_pos; false when the buffer ends before the record does.
     bool parseDelimited(TableRecord& record, bool atEnd);
-    // The same for a record on one line without quotes or stray carriage returns; false leaves the state untouched.
-    bool parsePlainLine(TableRecord& record, bool atEnd);
+    // The same, appending the fields; on false, fields may hold part of the record, which the caller drops.
+    bool parseDelimited(std::vector<std::string_view>& fields, std::string& problem, std::int64_t& line, bool atEnd);
+    // The same for a record on one line without quotes or stray carriage returns; on false the reader's state is
+    // untouched (fields as above).
+    bool parsePlainLine(std::vector<std::string_view>& fields, std::int64_t& line, bool atEnd);
     // Splits a plain record; false (fields then partly filled) when it holds a quote or a carriage return after all.
     bool splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const;
     Result<bool> nextLine(std::string_view& line);
@@ -75,7 +109,8 @@ private:
     bool m_eof = false;
     std::int64_t m_line = 1;  // line at m_pos
     std::int64_t m_row = 0;
-    std::deque<std::string> m_unescaped;  // fields that needed unescaping, alive until the next record
+    std::deque<std::string> m_unescaped;  // fields that needed unescaping, alive until the next record or block
+    TableRecord m_blockRecord;
     std::optional<TableRecord> m_pushedBack;
     std::vector<std::string> m_pushedBackStorage;
 };

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <span>
 
 using namespace runlens;
 using namespace runlens::analysis;
@@ -44,6 +45,51 @@ std::vector<std::vector<std::string>> readAll(const std::string& path, std::vect
             lines->push_back(record.line);
     }
     return rows;
+}
+
+// Every record read through next() and through nextBlock() with blocks of maxRecords, as text, for comparing the two.
+struct ReadRecords {
+    std::vector<std::string> records;
+    std::size_t largestBlock = 0;
+};
+
+ReadRecords readRecords(const std::string& path, std::size_t maxRecords) {
+    ReadRecords out;
+    auto reader = TableReader::open(path);
+    if (!reader) {
+        out.records.push_back("ERROR " + reader.error().toString());
+        return out;
+    }
+    const auto describe = [](std::int64_t row, std::int64_t line, const std::string& problem, const auto& fields) {
+        std::string text = std::to_string(row) + "@" + std::to_string(line) + " [" + problem + "]";
+        for (const auto& field : fields)
+            text += "|" + std::string(field);
+        return text;
+    };
+    if (maxRecords == 0) {
+        TableRecord record;
+        while (true) {
+            auto got = (*reader)->next(record);
+            if (!got || !*got)
+                break;
+            out.records.push_back(describe(record.row, record.line, record.problem, record.fields));
+        }
+        return out;
+    }
+    TableBlock block;
+    while (true) {
+        auto got = (*reader)->nextBlock(block, maxRecords);
+        if (!got || !*got)
+            break;
+        out.largestBlock = std::max(out.largestBlock, block.size());
+        // Checked after the whole block is read: every record's fields must still be valid.
+        for (std::size_t r = 0; r < block.size(); ++r) {
+            const std::span<const std::string_view> fields(block.fields.data() + block.firstField[r],
+                                                           block.fieldCount(r));
+            out.records.push_back(describe(block.rows[r], block.lines[r], block.problems[r], fields));
+        }
+    }
+    return out;
 }
 
 const json* findColumn(const json& doc, const std::string& name) {
@@ -75,6 +121,7 @@ private Q_SLOTS:
     void readsJsonLines();
     void recordLongerThanTheBuffer();
     void plainRecordsSplitLikeTheGeneralPath();
+    void blocksHoldTheRecordsNextGives();
     void unclosedQuoteIsReported();
     void emptyFileIsAnError();
     void sampleMergesEqualValuesExactly();
@@ -88,6 +135,7 @@ private Q_SLOTS:
     void policyFileErrors();
     void mismatchedColumnsAreReportedAndCommonOnesCompared();
     void nonNumericValueIsReportedWithRowAndColumn();
+    void problemsAreListedInRowThenColumnOrder();
     void headerOnlyFileIsAnError();
     void fileLargerThanTheMemoryLimitStreams();
     void policyOverridesTypeAndIgnores();
@@ -235,6 +283,38 @@ void TestDatasetDrift::plainRecordsSplitLikeTheGeneralPath() {
         allRight =
             allRight && manyRows[i] == std::vector<std::string>{std::to_string(i), "value_" + std::to_string(i % 7)};
     QVERIFY(allRight);
+}
+
+void TestDatasetDrift::blocksHoldTheRecordsNextGives() {
+    // Blocks of records read column by column must hold exactly the records next() gives, each still valid when the
+    // block is complete: quoted fields with line breaks and doubled quotes, CRLF and lone CR, blank lines, a broken
+    // last record, no header, JSON Lines, a record longer than the buffer and many buffer refills.
+    std::string many = "k,v,w\n";
+    for (int i = 0; i < 120000; ++i)
+        many += std::to_string(i) +
+                (i % 1000 == 0 ? ",\"quo\"\"ted\nvalue\"," : ",plain_" + std::to_string(i % 7) + ",") +
+                (i % 3000 == 0 ? "\n" : "") + std::to_string(i % 11) + (i % 2 ? "\r\n" : "\n");
+    const std::vector<std::pair<const char*, std::string>> files = {
+        {"b-plain.csv", "a,b,c\n1,ab\"c,\n2,x,y\r3,p,q\r\n\n\n4,,\r\n5,\"x,\ny\",z\n6,last,row"},
+        {"b-unclosed.csv", "a,b\n1,x\n2,\"never closed\n3,y\n"},
+        {"b-noheader.csv", "1,2\n3,4\n5,6\n"},
+        {"b-lines.jsonl", "{\"a\": 1, \"b\": \"x\"}\nnot json\n\n{\"a\": 2}\n{\"b\": \"y\", \"c\": 3}\n"},
+        {"b-long.csv", "a,b\n1,\"" + std::string(3 << 20, 'q') + "\"\n2,short\n3,end\n"},
+        {"b-many.csv", many},
+    };
+    for (const auto& [name, text] : files) {
+        const auto path = file(name, text);
+        const auto expected = readRecords(path, 0);
+        QVERIFY2(expected.records.size() >= 2, name);
+        for (const std::size_t maxRecords : {std::size_t{1}, std::size_t{3}, std::size_t{256}}) {
+            const auto blocks = readRecords(path, maxRecords);
+            QVERIFY2(blocks.records == expected.records,
+                     (std::string(name) + " in blocks of " + std::to_string(maxRecords)).c_str());
+            QVERIFY(blocks.largestBlock <= maxRecords);
+        }
+    }
+    // Blocks are filled from the buffer: a large file comes in full blocks, not one record at a time.
+    QCOMPARE(readRecords(file("b-many2.csv", many), 256).largestBlock, std::size_t{256});
 }
 
 void TestDatasetDrift::unclosedQuoteIsReported() {
@@ -521,6 +601,45 @@ void TestDatasetDrift::nonNumericValueIsReportedWithRowAndColumn() {
     const auto& x = *findColumn(*doc, "x");
     QCOMPARE(x["current_summary"]["invalid"].get<int>(), 1);
     QCOMPARE(x["current_summary"]["count"].get<int>(), 49);
+}
+
+void TestDatasetDrift::problemsAreListedInRowThenColumnOrder() {
+    // Rows past the typing rows are read column by column; their problems must still be listed row by row, and in
+    // a row column by column, so a capped list keeps the first ones in the file.
+    std::string ref = "x,y,z\n";
+    std::string cur = "x,y,z\n";
+    for (int i = 1; i <= 3000; ++i) {
+        ref += std::to_string(i) + "," + std::to_string(i % 17) + ".5," + (i % 2 ? "red" : "blue") + "\n";
+        if (i == 2400)
+            cur += "1,bad-y-2400,red\n";
+        else if (i == 2600)
+            cur += "1,2\n";
+        else if (i == 2500)
+            cur += "bad-x-2500,bad-y-2500,red\n";
+        else
+            cur += std::to_string(i) + "," + std::to_string(i % 13) + ".25," + (i % 3 ? "red" : "blue") + "\n";
+    }
+    const auto refPath = file("order-ref.csv", ref);
+    const auto curPath = file("order-cur.csv", cur);
+    auto doc = computeDatasetDrift(refPath, curPath, DriftPolicy::defaults());
+    QVERIFY(doc.ok());
+    std::vector<std::string> listed;
+    for (const auto& p : (*doc)["problems"])
+        listed.push_back(std::to_string(p["row"].get<int>()) + " " +
+                         (p["column"].is_null() ? std::string("-") : p["column"].get<std::string>()));
+    QCOMPARE(listed, (std::vector<std::string>{"2400 y", "2500 x", "2500 y", "2600 -"}));
+    QCOMPARE((*doc)["current"]["rows"].get<int>(), 2999);
+
+    DatasetDriftOptions capped;
+    capped.maxProblemsPerFile = 3;
+    auto cappedDoc = computeDatasetDrift(refPath, curPath, DriftPolicy::defaults(), capped);
+    QVERIFY(cappedDoc.ok());
+    const auto& problems = (*cappedDoc)["problems"];
+    QCOMPARE(problems.size(), std::size_t{4});
+    QCOMPARE(problems[1]["row"].get<int>(), 2500);
+    QVERIFY(problems[1]["column"] == "x");
+    QVERIFY(problems[2]["column"] == "y");
+    QVERIFY(problems[3]["message"].get<std::string>().starts_with("1 more problems"));
 }
 
 void TestDatasetDrift::headerOnlyFileIsAnError() {
