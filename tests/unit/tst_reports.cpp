@@ -101,7 +101,8 @@ private Q_SLOTS:
     void sageMakerBaselineCheckedAgainstStatistics();
     void sageMakerViolations();
     void tfxPipelineRoot();
-    void tfdvAnomaliesWithFindings();
+    void validationDocumentsInFull_data();
+    void validationDocumentsInFull();
     void loaderRebuildsDocumentsFromTheCache();
     void damagedReportLeavesCacheUnchanged();
     void commandLine();
@@ -508,8 +509,48 @@ void TestReports::tfxPipelineRoot() {
     QCOMPARE(metricOf(run, "validation.success"), 1.0);
 }
 
-void TestReports::tfdvAnomaliesWithFindings() {
-    const std::string text = R"(baseline {
+void TestReports::validationDocumentsInFull_data() {
+    // Each report's whole validation document, as `runlens validation --json` prints it: a changed key, type or
+    // number format shows here. Counts and texts follow from the fixture by hand (2 of 3 passed: 66.67 %).
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("Evidently test suite snapshot")
+        << QStringLiteral("/e/snapshot.json") << QStringLiteral(R"doc({"id": "s1", "name": "nightly",
+        "timestamp": "2024-02-12T21:51:58", "tags": [],
+        "metadata": {"test_presets": ["DataDriftTestPreset", "NoTargetPerformanceTestPreset"]},
+        "suite": {"metric_results": [],
+          "tests": [{"type": "evidently:test:TestColumnDrift", "column_name": {"name": "hum"}},
+                    {"type": "evidently:test:TestShareOfDriftedColumns"}, {"type": "evidently:test:TestNumberOfRows"}],
+          "test_results": [
+            {"name": "Drift per Column", "description": "The drift score for the feature hum is 0.031.",
+             "status": "FAIL", "group": "data_drift", "parameters": {"score": 0.031, "threshold": 0.05}},
+            {"name": "Share of Drifted Columns", "description": "The drift is detected for 0 out of 11 features.",
+             "status": "SUCCESS", "group": "data_drift", "parameters": null},
+            {"name": "Number of Rows", "status": "SUCCESS", "parameters": {"column_name": "cnt"}}]}})doc")
+        << QStringLiteral(R"doc({"tool": "evidently", "suite": "DataDriftTestPreset, NoTargetPerformanceTestPreset",
+        "evaluated_at": "2024-02-12T21:51:58.000Z", "success": false,
+        "statistics": {"evaluated": 3, "successful": 2, "unsuccessful": 1, "success_percent": 66.66666666666667},
+        "results": [
+          {"check": "Drift per Column", "column": "hum", "success": false,
+           "observed": "The drift score for the feature hum is 0.031.",
+           "details": {"status": "FAIL", "group": "data_drift", "parameters": {"score": 0.031, "threshold": 0.05},
+                       "test_type": "TestColumnDrift"}},
+          {"check": "Share of Drifted Columns", "column": null, "success": true,
+           "observed": "The drift is detected for 0 out of 11 features.",
+           "details": {"status": "SUCCESS", "group": "data_drift", "test_type": "TestShareOfDriftedColumns"}},
+          {"check": "Number of Rows", "column": "cnt", "success": true, "observed": "",
+           "details": {"status": "SUCCESS", "parameters": {"column_name": "cnt"},
+                       "test_type": "TestNumberOfRows"}}]})doc");
+    QTest::newRow("Evidently snapshot without a time")
+        << QStringLiteral("/e/untimed.json") << QStringLiteral(R"doc({"suite": {"metric_results": [],
+          "test_results": [{"name": "Number of Rows", "status": "SUCCESS"}]}})doc")
+        << QStringLiteral(R"doc({"tool": "evidently", "suite": "Evidently tests", "evaluated_at": null, "success": true,
+        "statistics": {"evaluated": 1, "successful": 1, "unsuccessful": 0, "success_percent": 100.0},
+        "results": [{"check": "Number of Rows", "column": null, "success": true, "observed": "",
+                     "details": {"status": "SUCCESS"}}]})doc");
+    QTest::newRow("TFDV anomalies of a split")
+        << QStringLiteral("/t/eval/anomalies.pbtxt") << QStringLiteral(R"doc(baseline {
   feature { name: "age" type: INT }
   feature { name: "country" type: BYTES }
 }
@@ -523,16 +564,32 @@ anomaly_info {
   }
 }
 anomaly_name_format: SERIALIZED_PATH
-)";
-    auto doc = reports::tfdvAnomaliesDocument(text, "a.pbtxt", "eval");
-    QVERIFY2(doc.ok(), doc.ok() ? "" : doc.error().toString().c_str());
-    QCOMPARE((*doc)["suite"].get<std::string>(), std::string("anomalies (eval)"));
-    QCOMPARE((*doc)["success"].get<bool>(), false);
-    QCOMPARE((*doc)["results"].size(), std::size_t(2));
-    QCOMPARE((*doc)["results"][0]["check"].get<std::string>(), std::string("ENUM_TYPE_UNEXPECTED_STRING_VALUES"));
-    QCOMPARE((*doc)["results"][0]["column"].get<std::string>(), std::string("country"));
-    QCOMPARE((*doc)["results"][1]["column"].get<std::string>(), std::string("age"));
-    QCOMPARE((*doc)["results"][1]["success"].get<bool>(), true);
+)doc") << QStringLiteral(R"doc({"tool": "tfdv", "suite": "anomalies (eval)", "evaluated_at": null, "success": false,
+        "statistics": {"evaluated": 2, "successful": 1, "unsuccessful": 1, "success_percent": 50.0},
+        "results": [
+          {"check": "ENUM_TYPE_UNEXPECTED_STRING_VALUES", "column": "country", "success": false,
+           "observed": "Examples contain values missing from the schema: Italy (<1%).",
+           "details": {"severity": "ERROR", "reasons": [{"type": "ENUM_TYPE_UNEXPECTED_STRING_VALUES",
+                       "short_description": "Unexpected string values", "description": ""}]}},
+          {"check": "schema_conformance", "column": "age", "success": true, "observed": "no anomaly",
+           "details": {"type": "INT"}}]})doc");
+    QTest::newRow("TFDV anomalies, nothing checked")
+        << QStringLiteral("anomalies.pbtxt") << QStringLiteral("anomaly_name_format: SERIALIZED_PATH\n")
+        << QStringLiteral(R"doc({"tool": "tfdv", "suite": "anomalies", "evaluated_at": null, "success": true,
+        "statistics": {"evaluated": 0, "successful": 0, "unsuccessful": 0, "success_percent": 100.0},
+        "results": []})doc");
+}
+
+void TestReports::validationDocumentsInFull() {
+    QFETCH(QString, file);
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    auto n = reports::normaliseFiles({{file.toStdString(), text.toStdString()}});
+    QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
+    QCOMPARE(n->validation.size(), std::size_t(1));
+    // Compact text on both sides: same keys, values and number formats (3 is not 3.0) byte for byte.
+    QCOMPARE(QString::fromStdString(n->validation.front().dump()),
+             QString::fromStdString(json::parse(expected.toStdString()).dump()));
 }
 
 void TestReports::loaderRebuildsDocumentsFromTheCache() {
