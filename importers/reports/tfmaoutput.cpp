@@ -75,15 +75,27 @@ std::optional<double> metricValue(std::string_view value) {
     return std::nullopt;
 }
 
-Status readMetrics(const fs::path& file, TfmaResults& out) {
+// Hands every record of a TFRecord file to decode, which returns what is wrong with a record it cannot read
+// (empty when it read it). A damaged frame or record fails with the file and the record's byte offset.
+template <typename Decode> Status forEachRecord(const fs::path& file, Decode decode) {
     tensorboard::TfRecordReader reader(file);
     for (;;) {
         const auto next = reader.next();
         if (next == tensorboard::TfRecordReader::Next::end)
             return {};
+        auto failure = [&](std::string_view problem) {
+            return Error{displayPath(file), "offset " + std::to_string(reader.offset()), std::string(problem)};
+        };
         if (next != tensorboard::TfRecordReader::Next::record)
-            return Error{displayPath(file), "offset " + std::to_string(reader.offset()), reader.problem()};
-        ProtoReader slice(reader.record());
+            return failure(reader.problem());
+        if (const std::string_view problem = decode(reader.record()); !problem.empty())
+            return failure(problem);
+    }
+}
+
+Status readMetrics(const fs::path& file, TfmaResults& out) {
+    return forEachRecord(file, [&](std::string_view record) -> std::string_view {
+        ProtoReader slice(record);
         std::string label;
         std::vector<std::pair<std::string, double>> values;
         while (slice.next()) {
@@ -114,31 +126,25 @@ Status readMetrics(const fs::path& file, TfmaResults& out) {
             }
         }
         if (slice.failed())
-            return Error{displayPath(file), "offset " + std::to_string(reader.offset()),
-                         "not a TFMA MetricsForSlice record"};
+            return "not a TFMA MetricsForSlice record";
         for (const auto& [name, value] : values)
             out.metrics.emplace_back(label.empty() ? name : name + "/" + label, value);
-    }
+        return {};
+    });
 }
 
 Status readValidations(const fs::path& file, TfmaResults& out) {
-    tensorboard::TfRecordReader reader(file);
-    for (;;) {
-        const auto next = reader.next();
-        if (next == tensorboard::TfRecordReader::Next::end)
-            return {};
-        if (next != tensorboard::TfRecordReader::Next::record)
-            return Error{displayPath(file), "offset " + std::to_string(reader.offset()), reader.problem()};
-        ProtoReader result(reader.record());
+    return forEachRecord(file, [&](std::string_view record) -> std::string_view {
+        ProtoReader result(record);
         bool ok = false;  // proto3 leaves a false validation_ok out
         while (result.next())
             if (result.field() == 1 && result.wireType() == ProtoReader::varintType)
                 ok = result.varint() != 0;
         if (result.failed())
-            return Error{displayPath(file), "offset " + std::to_string(reader.offset()),
-                         "not a TFMA ValidationResult record"};
+            return "not a TFMA ValidationResult record";
         out.validationOk = out.validationOk.value_or(true) && ok;
-    }
+        return {};
+    });
 }
 
 }  // namespace
@@ -166,14 +172,8 @@ Result<TfmaResults> readTfmaEvaluation(const fs::path& evaluationDir) {
 
 Result<TfdvSplitSize> readTfdvSplitSize(const fs::path& statsFile) {
     TfdvSplitSize size;
-    tensorboard::TfRecordReader reader(statsFile);
-    for (;;) {
-        const auto next = reader.next();
-        if (next == tensorboard::TfRecordReader::Next::end)
-            return size;
-        if (next != tensorboard::TfRecordReader::Next::record)
-            return Error{displayPath(statsFile), "offset " + std::to_string(reader.offset()), reader.problem()};
-        ProtoReader list(reader.record());
+    const Status read = forEachRecord(statsFile, [&](std::string_view record) -> std::string_view {
+        ProtoReader list(record);
         while (list.next()) {
             if (list.field() != 1 || list.wireType() != ProtoReader::lengthDelimited)
                 continue;
@@ -185,13 +185,15 @@ Result<TfdvSplitSize> readTfdvSplitSize(const fs::path& statsFile) {
                     size.features += 1;
             }
             if (dataset.failed())
-                return Error{displayPath(statsFile), "offset " + std::to_string(reader.offset()),
-                             "not a TFDV DatasetFeatureStatistics record"};
+                return "not a TFDV DatasetFeatureStatistics record";
         }
         if (list.failed())
-            return Error{displayPath(statsFile), "offset " + std::to_string(reader.offset()),
-                         "not a TFDV DatasetFeatureStatisticsList record"};
-    }
+            return "not a TFDV DatasetFeatureStatisticsList record";
+        return {};
+    });
+    if (!read)
+        return read.error();
+    return size;
 }
 
 }  // namespace runlens::importers

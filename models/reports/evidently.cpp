@@ -4,6 +4,7 @@
 // document.
 #include "reportformats.h"
 #include "reportjson.h"
+#include "validationdocument.h"
 
 #include <algorithm>
 #include <map>
@@ -373,7 +374,6 @@ Result<json> testsDocument(const JsonCursor& suite, const std::string& suiteName
     auto tests = suite["test_results"].array();
     if (!tests)
         return tests.error();
-    std::size_t successful = 0;
     for (std::size_t i = 0; i < (*tests)->size(); ++i) {
         JsonCursor t = suite["test_results"].at(i);
         auto name = t["name"].string();
@@ -393,7 +393,6 @@ Result<json> testsDocument(const JsonCursor& suite, const std::string& suiteName
         if (column.is_null() && config["column_name"]["name"].value().is_string())
             column = config["column_name"]["name"].value();
         const bool success = *status == "SUCCESS";
-        successful += success ? 1 : 0;
         json details = {{"status", *status}};
         if (t["group"].value().is_string())
             details["group"] = t["group"].value();
@@ -407,20 +406,8 @@ Result<json> testsDocument(const JsonCursor& suite, const std::string& suiteName
                            {"observed", description->value_or("")},
                            {"details", details}});
     }
-    const auto evaluated = results.size();
-    json doc;
-    doc["tool"] = "evidently";
-    doc["suite"] = suiteName;
-    doc["evaluated_at"] = evaluatedAt.empty() ? json(nullptr) : json(evaluatedAt);
-    doc["success"] = successful == evaluated;
-    doc["statistics"] = {
-        {"evaluated", evaluated},
-        {"successful", successful},
-        {"unsuccessful", evaluated - successful},
-        {"success_percent",
-         evaluated ? 100.0 * static_cast<double>(successful) / static_cast<double>(evaluated) : 100.0}};
-    doc["results"] = std::move(results);
-    return doc;
+    return validationDocument("evidently", suiteName, evaluatedAt.empty() ? std::nullopt : std::optional(evaluatedAt),
+                              std::move(results));
 }
 
 Result<Normalised> snapshot(const JsonCursor& root, const std::string& file) {

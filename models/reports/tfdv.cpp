@@ -3,6 +3,7 @@
 // small text-format reader into JSON (every field an array, since any field may repeat).
 #include "reportformats.h"
 #include "reportjson.h"
+#include "validationdocument.h"
 
 #include <cctype>
 #include <set>
@@ -234,23 +235,8 @@ Result<json> tfdvAnomaliesDocument(std::string_view text, const std::string& fil
                                {"observed", "no anomaly"},
                                {"details", {{"type", firstString(feature, "type")}}}});
         }
-    std::size_t successful = 0;
-    for (const auto& r : results)
-        successful += r["success"].get<bool>() ? 1 : 0;
-    const std::size_t evaluated = results.size();
-    json doc;
-    doc["tool"] = "tfdv";
-    doc["suite"] = split.empty() ? "anomalies" : "anomalies (" + split + ")";
-    doc["evaluated_at"] = nullptr;
-    doc["success"] = successful == evaluated;
-    doc["statistics"] = {
-        {"evaluated", evaluated},
-        {"successful", successful},
-        {"unsuccessful", evaluated - successful},
-        {"success_percent",
-         evaluated ? 100.0 * static_cast<double>(successful) / static_cast<double>(evaluated) : 100.0}};
-    doc["results"] = std::move(results);
-    return doc;
+    return validationDocument("tfdv", split.empty() ? "anomalies" : "anomalies (" + split + ")", std::nullopt,
+                              std::move(results));
 }
 
 }  // namespace runlens::reports

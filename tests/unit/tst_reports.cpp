@@ -91,8 +91,11 @@ class TestReports : public QObject {
 private Q_SLOTS:
     void lenientJsonAndDoubleEncoding();
     void badJsonNamesFileAndPosition();
+    void wrongTypesNameTheJsonPath_data();
     void wrongTypesNameTheJsonPath();
+    void truncatedTfdvTextProtoNamesTheFile();
     void times();
+    void evidentlyLegacyReportsAcrossVersions_data();
     void evidentlyLegacyReportsAcrossVersions();
     void evidentlyWorkspaceSnapshots();
     void greatExpectations012();
@@ -101,7 +104,8 @@ private Q_SLOTS:
     void sageMakerBaselineCheckedAgainstStatistics();
     void sageMakerViolations();
     void tfxPipelineRoot();
-    void tfdvAnomaliesWithFindings();
+    void validationDocumentsInFull_data();
+    void validationDocumentsInFull();
     void loaderRebuildsDocumentsFromTheCache();
     void damagedReportLeavesCacheUnchanged();
     void commandLine();
@@ -150,35 +154,48 @@ void TestReports::badJsonNamesFileAndPosition() {
     QCOMPARE(emptyFile.error().file, std::string("/data/empty.json"));
 }
 
-void TestReports::wrongTypesNameTheJsonPath() {
-    const std::string ge = R"({"success": "yes", "results": [], "statistics": {}, "meta": {}})";
-    auto a = reports::normaliseFiles({{"/v/ge.json", ge}});
-    QVERIFY(!a.ok());
-    QCOMPARE(a.error().file, std::string("/v/ge.json"));
-    QCOMPARE(a.error().position, std::string("success"));
-    QVERIFY(a.error().message.find("expected true or false") != std::string::npos);
-
-    const std::string ge2 = R"({"success": true, "statistics": {}, "meta": {},
-        "results": [{"success": true, "expectation_config": {"kwargs": {}}, "result": {}}]})";
-    auto b = reports::normaliseFiles({{"/v/ge2.json", ge2}});
-    QVERIFY(!b.ok());
-    QCOMPARE(b.error().position, std::string("results[0].expectation_config"));
-
-    const std::string evidently = R"({"version": "0.4.15", "timestamp": "2024-02-12 21:51:58", "metrics": [
+void TestReports::wrongTypesNameTheJsonPath_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("position");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("GE success not a boolean")
+        << QStringLiteral("/v/ge.json")
+        << QStringLiteral(R"({"success": "yes", "results": [], "statistics": {}, "meta": {}})")
+        << QStringLiteral("success") << QStringLiteral("expected true or false");
+    QTest::newRow("GE expectation without its type")
+        << QStringLiteral("/v/ge2.json") << QStringLiteral(R"({"success": true, "statistics": {}, "meta": {},
+        "results": [{"success": true, "expectation_config": {"kwargs": {}}, "result": {}}]})")
+        << QStringLiteral("results[0].expectation_config")
+        << QStringLiteral("the expectation has neither expectation_type nor type");
+    QTest::newRow("Evidently drift score a string")
+        << QStringLiteral("/r/report.json")
+        << QStringLiteral(R"({"version": "0.4.15", "timestamp": "2024-02-12 21:51:58", "metrics": [
         {"metric": "DataDriftTable", "result": {"number_of_columns": 1, "number_of_drifted_columns": 0,
          "dataset_drift": false, "drift_by_columns": {"age": {"column_name": "age", "column_type": "num",
          "stattest_name": "K-S p_value", "stattest_threshold": 0.05, "drift_score": "high",
-         "drift_detected": false}}}}]})";
-    auto c = reports::normaliseFiles({{"/r/report.json", evidently}});
-    QVERIFY(!c.ok());
-    QCOMPARE(c.error().position, std::string("metrics[0].result.drift_by_columns.age.drift_score"));
-    QVERIFY(c.error().message.find("expected a number, found a string") != std::string::npos);
+         "drift_detected": false}}}}]})")
+        << QStringLiteral("metrics[0].result.drift_by_columns.age.drift_score")
+        << QStringLiteral("expected a number, found a string");
+    QTest::newRow("SageMaker check type a number")
+        << QStringLiteral("/m/constraint_violations.json")
+        << QStringLiteral(R"({"violations": [{"feature_name": "a", "constraint_check_type": 3}]})")
+        << QStringLiteral("violations[0].constraint_check_type") << QStringLiteral("expected a string, found a number");
+}
 
-    const std::string violations = R"({"violations": [{"feature_name": "a", "constraint_check_type": 3}]})";
-    auto d = reports::normaliseFiles({{"/m/constraint_violations.json", violations}});
-    QVERIFY(!d.ok());
-    QCOMPARE(d.error().position, std::string("violations[0].constraint_check_type"));
+void TestReports::wrongTypesNameTheJsonPath() {
+    QFETCH(QString, file);
+    QFETCH(QString, text);
+    QFETCH(QString, position);
+    QFETCH(QString, message);
+    auto n = reports::normaliseFiles({{file.toStdString(), text.toStdString()}});
+    QVERIFY(!n.ok());
+    QCOMPARE(QString::fromStdString(n.error().file), file);
+    QCOMPARE(QString::fromStdString(n.error().position), position);
+    QVERIFY2(n.error().message.find(message.toStdString()) != std::string::npos, n.error().toString().c_str());
+}
 
+void TestReports::truncatedTfdvTextProtoNamesTheFile() {
     auto e = reports::tfdvAnomaliesDocument("baseline {\n  feature {\n    name: \"age\"\n", "/t/anomalies.pbtxt", "");
     QVERIFY(!e.ok());
     QCOMPARE(e.error().file, std::string("/t/anomalies.pbtxt"));
@@ -194,56 +211,64 @@ void TestReports::times() {
     QCOMPARE(reports::isoTime(1648012382534), std::string("2022-03-23T05:13:02.534Z"));
 }
 
+void TestReports::evidentlyLegacyReportsAcrossVersions_data() {
+    // The same data drift report written by two Evidently versions; the report's own timestamp (UTC).
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<qint64>("timeMs");
+    QTest::newRow("0.4.15, double-encoded")
+        << QStringLiteral("evidently-0.4.15-double-encoded-report/data_drift_report.json") << qint64(1707774718081);
+    QTest::newRow("0.5") << QStringLiteral("evidently-0.5-report-and-ui-workspace-snapshots/data_drift_report.json")
+                         << qint64(1734264576555);
+}
+
 void TestReports::evidentlyLegacyReportsAcrossVersions() {
     RUNLENS_REQUIRE_CORPUS();
+    QFETCH(QString, file);
+    QFETCH(qint64, timeMs);
     // Python's json: 15 columns, 5 drifted (age, education-num, education, native-country, occupation), no
     // dataset drift; Wasserstein (normed) for numeric columns, Jensen-Shannon for categorical ones.
-    const fs::path old = driftCases() / "evidently-0.4.15-double-encoded-report/data_drift_report.json";
-    const fs::path newer = driftCases() / "evidently-0.5-report-and-ui-workspace-snapshots/data_drift_report.json";
-    for (const auto& file : {old, newer}) {
-        auto n = normaliseOne(file);
-        QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
-        QCOMPARE(n->reportType, std::string(reports::report_type::evidentlyDrift));
-        QCOMPARE(n->drift.size(), std::size_t(1));
-        const json& d = n->drift.front();
-        QCOMPARE(d["verdict"].get<std::string>(), std::string("no_drift"));
-        QCOMPARE(d["columns_total"].get<int>(), 15);
-        QCOMPARE(d["columns_drifted"].get<int>(), 5);
-        QCOMPARE(d["columns"].size(), std::size_t(15));
-        QCOMPARE(d["share_drifted"].get<double>(), 5.0 / 15.0);
-        int drifted = 0;
-        for (const auto& c : d["columns"])
-            drifted += c["drift"].get<bool>() ? 1 : 0;
-        QCOMPARE(drifted, 5);
-        const json* age = columnNamed(d, "age");
-        QVERIFY(age);
-        QCOMPARE((*age)["type"].get<std::string>(), std::string("numeric"));
-        QCOMPARE((*age)["test"].get<std::string>(), std::string("wasserstein"));
-        QCOMPARE((*age)["statistic"].get<double>(), 0.18534692319042428);
-        QVERIFY((*age)["p_value"].is_null());
-        QCOMPARE((*age)["threshold"].get<double>(), 0.1);
-        QCOMPARE((*age)["histogram"]["edges"].size(), std::size_t(11));
-        QCOMPARE((*age)["histogram"]["reference"].size(), std::size_t(10));
-        // capital-loss is binned over each side's own range: no shared edges.
-        const json* loss = columnNamed(d, "capital-loss");
-        QVERIFY(loss && !loss->contains("histogram") && loss->contains("histograms"));
-        const json* workclass = columnNamed(d, "workclass");
-        QVERIFY(workclass);
-        QCOMPARE((*workclass)["test"].get<std::string>(), std::string("jensen_shannon"));
-        QCOMPARE((*workclass)["categories"]["names"].size(), std::size_t(8));
-        QCOMPARE((*workclass)["categories"]["names"][3].get<std::string>(), std::string("Private"));
-        QCOMPARE((*workclass)["categories"]["reference"][3].get<double>(), 9386.0);
-        QCOMPARE((*workclass)["categories"]["current"][3].get<double>(), 24520.0);
-        auto metric = [&](const std::string& key) {
-            for (const auto& [k, v] : n->metrics)
-                if (k == key)
-                    return v;
-            return std::nan("");
-        };
-        QCOMPARE(metric("drift.columns_drifted"), 5.0);
-        QCOMPARE(metric("drift.share_of_drifted_columns"), 5.0 / 15.0);
-    }
-    QCOMPARE(normaliseOne(old)->timeMs.value(), std::int64_t(1707774718081));
+    auto n = normaliseOne(driftCases() / file.toStdString());
+    QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
+    QCOMPARE(n->reportType, std::string(reports::report_type::evidentlyDrift));
+    QCOMPARE(n->drift.size(), std::size_t(1));
+    const json& d = n->drift.front();
+    QCOMPARE(d["verdict"].get<std::string>(), std::string("no_drift"));
+    QCOMPARE(d["columns_total"].get<int>(), 15);
+    QCOMPARE(d["columns_drifted"].get<int>(), 5);
+    QCOMPARE(d["columns"].size(), std::size_t(15));
+    QCOMPARE(d["share_drifted"].get<double>(), 5.0 / 15.0);
+    int drifted = 0;
+    for (const auto& c : d["columns"])
+        drifted += c["drift"].get<bool>() ? 1 : 0;
+    QCOMPARE(drifted, 5);
+    const json* age = columnNamed(d, "age");
+    QVERIFY(age);
+    QCOMPARE((*age)["type"].get<std::string>(), std::string("numeric"));
+    QCOMPARE((*age)["test"].get<std::string>(), std::string("wasserstein"));
+    QCOMPARE((*age)["statistic"].get<double>(), 0.18534692319042428);
+    QVERIFY((*age)["p_value"].is_null());
+    QCOMPARE((*age)["threshold"].get<double>(), 0.1);
+    QCOMPARE((*age)["histogram"]["edges"].size(), std::size_t(11));
+    QCOMPARE((*age)["histogram"]["reference"].size(), std::size_t(10));
+    // capital-loss is binned over each side's own range: no shared edges.
+    const json* loss = columnNamed(d, "capital-loss");
+    QVERIFY(loss && !loss->contains("histogram") && loss->contains("histograms"));
+    const json* workclass = columnNamed(d, "workclass");
+    QVERIFY(workclass);
+    QCOMPARE((*workclass)["test"].get<std::string>(), std::string("jensen_shannon"));
+    QCOMPARE((*workclass)["categories"]["names"].size(), std::size_t(8));
+    QCOMPARE((*workclass)["categories"]["names"][3].get<std::string>(), std::string("Private"));
+    QCOMPARE((*workclass)["categories"]["reference"][3].get<double>(), 9386.0);
+    QCOMPARE((*workclass)["categories"]["current"][3].get<double>(), 24520.0);
+    auto metric = [&](const std::string& key) {
+        for (const auto& [k, v] : n->metrics)
+            if (k == key)
+                return v;
+        return std::nan("");
+    };
+    QCOMPARE(metric("drift.columns_drifted"), 5.0);
+    QCOMPARE(metric("drift.share_of_drifted_columns"), 5.0 / 15.0);
+    QCOMPARE(n->timeMs.value(), std::int64_t{timeMs});
 }
 
 void TestReports::evidentlyWorkspaceSnapshots() {
@@ -508,8 +533,48 @@ void TestReports::tfxPipelineRoot() {
     QCOMPARE(metricOf(run, "validation.success"), 1.0);
 }
 
-void TestReports::tfdvAnomaliesWithFindings() {
-    const std::string text = R"(baseline {
+void TestReports::validationDocumentsInFull_data() {
+    // Each report's whole validation document, as `runlens validation --json` prints it: a changed key, type or
+    // number format shows here. Counts and texts follow from the fixture by hand (2 of 3 passed: 66.67 %).
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("Evidently test suite snapshot")
+        << QStringLiteral("/e/snapshot.json") << QStringLiteral(R"doc({"id": "s1", "name": "nightly",
+        "timestamp": "2024-02-12T21:51:58", "tags": [],
+        "metadata": {"test_presets": ["DataDriftTestPreset", "NoTargetPerformanceTestPreset"]},
+        "suite": {"metric_results": [],
+          "tests": [{"type": "evidently:test:TestColumnDrift", "column_name": {"name": "hum"}},
+                    {"type": "evidently:test:TestShareOfDriftedColumns"}, {"type": "evidently:test:TestNumberOfRows"}],
+          "test_results": [
+            {"name": "Drift per Column", "description": "The drift score for the feature hum is 0.031.",
+             "status": "FAIL", "group": "data_drift", "parameters": {"score": 0.031, "threshold": 0.05}},
+            {"name": "Share of Drifted Columns", "description": "The drift is detected for 0 out of 11 features.",
+             "status": "SUCCESS", "group": "data_drift", "parameters": null},
+            {"name": "Number of Rows", "status": "SUCCESS", "parameters": {"column_name": "cnt"}}]}})doc")
+        << QStringLiteral(R"doc({"tool": "evidently", "suite": "DataDriftTestPreset, NoTargetPerformanceTestPreset",
+        "evaluated_at": "2024-02-12T21:51:58.000Z", "success": false,
+        "statistics": {"evaluated": 3, "successful": 2, "unsuccessful": 1, "success_percent": 66.66666666666667},
+        "results": [
+          {"check": "Drift per Column", "column": "hum", "success": false,
+           "observed": "The drift score for the feature hum is 0.031.",
+           "details": {"status": "FAIL", "group": "data_drift", "parameters": {"score": 0.031, "threshold": 0.05},
+                       "test_type": "TestColumnDrift"}},
+          {"check": "Share of Drifted Columns", "column": null, "success": true,
+           "observed": "The drift is detected for 0 out of 11 features.",
+           "details": {"status": "SUCCESS", "group": "data_drift", "test_type": "TestShareOfDriftedColumns"}},
+          {"check": "Number of Rows", "column": "cnt", "success": true, "observed": "",
+           "details": {"status": "SUCCESS", "parameters": {"column_name": "cnt"},
+                       "test_type": "TestNumberOfRows"}}]})doc");
+    QTest::newRow("Evidently snapshot without a time")
+        << QStringLiteral("/e/untimed.json") << QStringLiteral(R"doc({"suite": {"metric_results": [],
+          "test_results": [{"name": "Number of Rows", "status": "SUCCESS"}]}})doc")
+        << QStringLiteral(R"doc({"tool": "evidently", "suite": "Evidently tests", "evaluated_at": null, "success": true,
+        "statistics": {"evaluated": 1, "successful": 1, "unsuccessful": 0, "success_percent": 100.0},
+        "results": [{"check": "Number of Rows", "column": null, "success": true, "observed": "",
+                     "details": {"status": "SUCCESS"}}]})doc");
+    QTest::newRow("TFDV anomalies of a split")
+        << QStringLiteral("/t/eval/anomalies.pbtxt") << QStringLiteral(R"doc(baseline {
   feature { name: "age" type: INT }
   feature { name: "country" type: BYTES }
 }
@@ -523,16 +588,32 @@ anomaly_info {
   }
 }
 anomaly_name_format: SERIALIZED_PATH
-)";
-    auto doc = reports::tfdvAnomaliesDocument(text, "a.pbtxt", "eval");
-    QVERIFY2(doc.ok(), doc.ok() ? "" : doc.error().toString().c_str());
-    QCOMPARE((*doc)["suite"].get<std::string>(), std::string("anomalies (eval)"));
-    QCOMPARE((*doc)["success"].get<bool>(), false);
-    QCOMPARE((*doc)["results"].size(), std::size_t(2));
-    QCOMPARE((*doc)["results"][0]["check"].get<std::string>(), std::string("ENUM_TYPE_UNEXPECTED_STRING_VALUES"));
-    QCOMPARE((*doc)["results"][0]["column"].get<std::string>(), std::string("country"));
-    QCOMPARE((*doc)["results"][1]["column"].get<std::string>(), std::string("age"));
-    QCOMPARE((*doc)["results"][1]["success"].get<bool>(), true);
+)doc") << QStringLiteral(R"doc({"tool": "tfdv", "suite": "anomalies (eval)", "evaluated_at": null, "success": false,
+        "statistics": {"evaluated": 2, "successful": 1, "unsuccessful": 1, "success_percent": 50.0},
+        "results": [
+          {"check": "ENUM_TYPE_UNEXPECTED_STRING_VALUES", "column": "country", "success": false,
+           "observed": "Examples contain values missing from the schema: Italy (<1%).",
+           "details": {"severity": "ERROR", "reasons": [{"type": "ENUM_TYPE_UNEXPECTED_STRING_VALUES",
+                       "short_description": "Unexpected string values", "description": ""}]}},
+          {"check": "schema_conformance", "column": "age", "success": true, "observed": "no anomaly",
+           "details": {"type": "INT"}}]})doc");
+    QTest::newRow("TFDV anomalies, nothing checked")
+        << QStringLiteral("anomalies.pbtxt") << QStringLiteral("anomaly_name_format: SERIALIZED_PATH\n")
+        << QStringLiteral(R"doc({"tool": "tfdv", "suite": "anomalies", "evaluated_at": null, "success": true,
+        "statistics": {"evaluated": 0, "successful": 0, "unsuccessful": 0, "success_percent": 100.0},
+        "results": []})doc");
+}
+
+void TestReports::validationDocumentsInFull() {
+    QFETCH(QString, file);
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    auto n = reports::normaliseFiles({{file.toStdString(), text.toStdString()}});
+    QVERIFY2(n.ok(), n.ok() ? "" : n.error().toString().c_str());
+    QCOMPARE(n->validation.size(), std::size_t(1));
+    // Compact text on both sides: same keys, values and number formats (3 is not 3.0) byte for byte.
+    QCOMPARE(QString::fromStdString(n->validation.front().dump()),
+             QString::fromStdString(json::parse(expected.toStdString()).dump()));
 }
 
 void TestReports::loaderRebuildsDocumentsFromTheCache() {

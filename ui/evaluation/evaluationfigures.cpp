@@ -48,6 +48,29 @@ QRectF drawTitle(QPainter& painter, const QRectF& area, const FigureStyle& style
     return area.adjusted(8, h + 8, -8, -8);
 }
 
+// A point of a plot whose axes both run from 0 to 1 (rates, probabilities), y upwards.
+QPointF unitSquarePoint(const QRectF& plot, double x, double y) {
+    return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
+}
+
+// The grid of such a plot: a line every 0.1, a label every 0.2 under the x axis and left of the y axis.
+void drawUnitSquareGrid(QPainter& painter, const QRectF& plot, const FigureStyle& style) {
+    painter.setFont(style.font);
+    for (int i = 0; i <= 10; ++i) {
+        const double v = i / 10.0;
+        painter.setPen(QPen(style.grid, 1));
+        painter.drawLine(unitSquarePoint(plot, v, 0), unitSquarePoint(plot, v, 1));
+        painter.drawLine(unitSquarePoint(plot, 0, v), unitSquarePoint(plot, 1, v));
+        if (i % 2 == 0) {
+            painter.setPen(style.mutedText);
+            painter.drawText(QRectF(unitSquarePoint(plot, v, 0).x() - 20, plot.bottom() + 2, 40, 16), Qt::AlignCenter,
+                             QString::number(v, 'f', 1));
+            painter.drawText(QRectF(plot.left() - 40, unitSquarePoint(plot, 0, v).y() - 8, 34, 16),
+                             Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'f', 1));
+        }
+    }
+}
+
 QString percent(double rate) {
     return std::isnan(rate) ? QStringLiteral("-") : QString::number(rate * 100.0, 'f', 1) + QLatin1Char('%');
 }
@@ -601,24 +624,11 @@ void CalibrationFigure::paint(QPainter& painter, const QRectF& area, const Figur
     const QPointF tableAt =
         tableRight ? QPointF(plot.right() + 40, body.top() + 8) : QPointF(body.left(), hist.bottom() + 22);
     auto toPoint = [&](double x, double y) {
-        return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
+        return unitSquarePoint(plot, x, y);
     };
 
     // Grid, axes and the diagonal.
-    painter.setFont(style.font);
-    for (int i = 0; i <= 10; ++i) {
-        const double v = i / 10.0;
-        painter.setPen(QPen(style.grid, 1));
-        painter.drawLine(toPoint(v, 0), toPoint(v, 1));
-        painter.drawLine(toPoint(0, v), toPoint(1, v));
-        if (i % 2 == 0) {
-            painter.setPen(style.mutedText);
-            painter.drawText(QRectF(toPoint(v, 0).x() - 20, plot.bottom() + 2, 40, 16), Qt::AlignCenter,
-                             QString::number(v, 'f', 1));
-            painter.drawText(QRectF(plot.left() - 40, toPoint(0, v).y() - 8, 34, 16), Qt::AlignRight | Qt::AlignVCenter,
-                             QString::number(v, 'f', 1));
-        }
-    }
+    drawUnitSquareGrid(painter, plot, style);
     painter.setPen(QPen(style.axis, 1, Qt::DashLine));
     painter.drawLine(toPoint(0, 0), toPoint(1, 1));
     painter.setPen(style.mutedText);
@@ -809,22 +819,9 @@ void RankingCurvesFigure::paint(QPainter& painter, const QRectF& area, const Fig
         const bool roc = panel == 0;
         const QRectF plot(body.left() + 50 + static_cast<qreal>(panel) * (size + gap), body.top() + 26, size, size);
         auto toPoint = [&](double x, double y) {
-            return QPointF(plot.left() + x * plot.width(), plot.bottom() - y * plot.height());
+            return unitSquarePoint(plot, x, y);
         };
-        painter.setFont(style.font);
-        for (int i = 0; i <= 10; ++i) {
-            const double v = i / 10.0;
-            painter.setPen(QPen(style.grid, 1));
-            painter.drawLine(toPoint(v, 0), toPoint(v, 1));
-            painter.drawLine(toPoint(0, v), toPoint(1, v));
-            if (i % 2 == 0) {
-                painter.setPen(style.mutedText);
-                painter.drawText(QRectF(toPoint(v, 0).x() - 20, plot.bottom() + 2, 40, 16), Qt::AlignCenter,
-                                 QString::number(v, 'f', 1));
-                painter.drawText(QRectF(plot.left() - 40, toPoint(0, v).y() - 8, 34, 16),
-                                 Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'f', 1));
-            }
-        }
+        drawUnitSquareGrid(painter, plot, style);
         painter.setPen(style.mutedText);
         painter.drawText(QRectF(plot.left(), plot.bottom() + 16, plot.width(), 16), Qt::AlignCenter,
                          roc ? QStringLiteral("false positive rate") : QStringLiteral("recall"));
