@@ -376,44 +376,43 @@ void decimateRawAndSmooth(const Track& track, XMode mode, double x0, double x1, 
     const double width = (x1 - x0) / columns;
     StepToX toX(track, mode);
 
-    // One accumulator per curve, as in decimateTrack: a column is written when the next one starts.
+    // One accumulator per curve. Every point rewrites its column's slot, and a new column moves to the next slot,
+    // with selects rather than branches: whether the next point falls in the same pixel column is as good as random,
+    // and a mispredicted branch there cost more than the rest of the loop. The slots come pre-sized (a curve cannot
+    // have more columns than points or than pixel columns) and are cut to size at the end.
     struct Accumulator {
-        Columns* out;
+        Columns& out;
+        std::ptrdiff_t slot = -1;
         int current = -1;
         double low = 0, high = 0, xFirst = 0, xLast = 0;
         void add(int column, double x, double value) {
-            if (column == current) {
-                low = std::min(low, value);
-                high = std::max(high, value);
-                xFirst = std::min(xFirst, x);
-                xLast = std::max(xLast, x);
-                return;
-            }
-            finish();
+            const bool same = column == current;
+            slot += same ? 0 : 1;
+            low = std::min(same ? low : value, value);
+            high = std::max(same ? high : value, value);
+            xFirst = std::min(same ? xFirst : x, x);
+            xLast = std::max(same ? xLast : x, x);
             current = column;
-            low = high = value;
-            xFirst = xLast = x;
+            const auto at = static_cast<std::size_t>(slot);
+            out.index[at] = column;
+            out.x[at] = 0.5 * (xFirst + xLast);
+            out.low[at] = low;
+            out.high[at] = high;
         }
-        void finish() {
-            if (current < 0)
-                return;
-            out->index.push_back(current);
-            out->x.push_back(0.5 * (xFirst + xLast));
-            out->low.push_back(low);
-            out->high.push_back(high);
+        void finish() { resize(out, static_cast<std::size_t>(slot + 1)); }
+        static void resize(Columns& c, std::size_t n) {
+            c.index.resize(n);
+            c.x.resize(n);
+            c.low.resize(n);
+            c.high.resize(n);
         }
     };
     const auto expected = std::min<std::size_t>(static_cast<std::size_t>(columns), count - begin);
-    for (Columns* c : {&raw, &smooth}) {
-        if (c == &smooth && !hasSmooth)
-            continue;
-        c->index.reserve(expected);
-        c->x.reserve(expected);
-        c->low.reserve(expected);
-        c->high.reserve(expected);
-    }
-    Accumulator rawColumns{&raw};
-    Accumulator smoothColumns{&smooth};
+    Accumulator::resize(raw, expected);
+    if (hasSmooth)
+        Accumulator::resize(smooth, expected);
+    Accumulator rawColumns{raw};
+    Accumulator smoothColumns{smooth};
     int last = -1;
     for (std::size_t i = begin; i < count; ++i) {
         const double step = steps[i];
@@ -436,7 +435,8 @@ void decimateRawAndSmooth(const Track& track, XMode mode, double x0, double x1, 
             smoothColumns.add(column, x, smoothValues[i]);
     }
     rawColumns.finish();
-    smoothColumns.finish();
+    if (hasSmooth)
+        smoothColumns.finish();
 }
 
 std::pair<double, double> fullXRange(const TrackSet& tracks, std::span<const LayoutRun> runs, XMode mode) {
