@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "curves/curvefigure.h"
 
+#include "curves/columnwalk.h"
+
 #include <QDateTime>
 #include <QFontMetricsF>
 #include <QImage>
@@ -81,48 +83,6 @@ QPointF clampedPoint(double x, double y) {
     return {std::clamp(x, -1e5, 1e5), std::clamp(y, -1e5, 1e5)};
 }
 
-// floor() for coordinates already clamped to +-1e5: without SSE4.1 std::floor is a library call, and it ran several
-// times per vertex.
-int floorToInt(double v) {
-    const int truncated = static_cast<int>(v);
-    return truncated - (v < truncated ? 1 : 0);
-}
-
-// Walks a one-pixel polyline whose points come left to right and calls span(column, ya, yb) for each piece of it
-// in a pixel column: a segment is cut at the column edges (the exit of one column is the entry of the next), a
-// vertical stroke stays one piece. Columns outside [left, right] may still be passed for single points and
-// vertical strokes; span() skips them.
-template <typename Span> void walkColumns(const QPointF* points, std::size_t count, int left, int right, Span&& span) {
-    if (count == 1)
-        span(floorToInt(points[0].x()), floorToInt(points[0].y()), floorToInt(points[0].y()));
-    for (std::size_t i = 1; i < count; ++i) {
-        QPointF a = points[i - 1];
-        QPointF b = points[i];
-        if (a.x() > b.x())
-            std::swap(a, b);
-        const int firstColumn = floorToInt(a.x());
-        if (b.x() - a.x() < 1e-9) {
-            span(firstColumn, floorToInt(a.y()), floorToInt(b.y()));
-            continue;
-        }
-        const int first = std::max(firstColumn, left);
-        const int last = std::min(floorToInt(b.x()), right);
-        const double slope = (b.y() - a.y()) / (b.x() - a.x());
-        int entry = floorToInt(first <= a.x() ? a.y() : a.y() + (first - a.x()) * slope);
-        for (int px = first; px <= last; ++px) {
-            const int exit = floorToInt(px + 1 >= b.x() ? b.y() : a.y() + (px + 1 - a.x()) * slope);
-            span(px, entry, exit);
-            entry = exit;
-        }
-    }
-}
-
-// The rows one curve covers in one pixel column.
-struct ColumnRun {
-    std::int16_t top;
-    std::int16_t bottom;
-};
-
 // Draws one-pixel polylines into a 32-bit premultiplied image without a painter: each segment becomes one vertical
 // run of pixels per pixel column it crosses. Curves decimated to pixel columns have a vertex in nearly every
 // column, so the work is a few pixel blends per vertex. The runs go to a column-major layer first (a vertical run
@@ -137,7 +97,8 @@ public:
             m_layer.clear();
             return;
         }
-        m_layer.resize(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()), 0U);
+        // Room after the last column for the whole four-pixel groups blend() reads and writes back.
+        m_layer.resize(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()) + 4, 0U);
     }
     SpanRaster(const SpanRaster&) = delete;
     SpanRaster& operator=(const SpanRaster&) = delete;
@@ -193,12 +154,7 @@ public:
         m_dirty = true;
         quint32* pixel =
             m_layer.data() + static_cast<std::size_t>(x - m_clip.left()) * m_clip.height() + (top - m_clip.top());
-        quint32* const end = pixel + (bottom - top + 1);
-        if (m_keep == 0) {
-            std::fill(pixel, end, m_source);
-            return;
-        }
-        blend(pixel, end, m_keep, m_source);
+        blend(pixel, pixel + (bottom - top + 1), m_keep, m_source);
     }
 
     // Fills a curve's run in each pixel column from..to of runs (indexed by column - origin.x(), rows relative to
@@ -222,10 +178,7 @@ public:
             filled = true;
             quint32* const pixel = column + (top - firstRow);
             quint32* const end = column + (bottom - firstRow) + 1;
-            if (keep == 0)
-                std::fill(pixel, end, source);
-            else
-                blend(pixel, end, keep, source);
+            blend(pixel, end, keep, source);
         }
         m_dirty = m_dirty || filled;
     }
@@ -256,25 +209,47 @@ private:
         return layer;
     }
 
-    // Source over a contiguous run of premultiplied pixels with one colour: four pixels per step where SSE2 is
-    // there, with the same rounding as scaled().
+    // Source over a contiguous run of premultiplied pixels with one colour (an opaque one replaces them), with the
+    // same rounding as scaled(). With SSE2 the run goes four pixels per step, the last step masked so pixels past
+    // the end are written back as they were: runs are short and of every length, and the scalar loop for the rest
+    // was a second mispredicted loop exit per run. Up to three pixels past the end must be part of the layer.
     static void blend(quint32* pixel, quint32* const end, quint32 keep, quint32 sourceColour) {
 #if defined(__SSE2__)
+        alignas(16) static constexpr quint32 lastStepMasks[4][4] = {
+            {~0U, ~0U, ~0U, ~0U}, {~0U, 0, 0, 0}, {~0U, ~0U, 0, 0}, {~0U, ~0U, ~0U, 0}};
+        const __m128i source = _mm_set1_epi32(static_cast<int>(sourceColour));
+        const auto* const lastMask = reinterpret_cast<const __m128i*>(lastStepMasks[(end - pixel) & 3]);
+        if (keep == 0) {
+            for (; pixel < end; pixel += 4) {
+                auto* const at = reinterpret_cast<__m128i*>(pixel);
+                const __m128i mask = end - pixel >= 4 ? _mm_set1_epi32(-1) : _mm_load_si128(lastMask);
+                const __m128i under = _mm_loadu_si128(at);
+                _mm_storeu_si128(at, _mm_or_si128(_mm_and_si128(mask, source), _mm_andnot_si128(mask, under)));
+            }
+            return;
+        }
         const __m128i zero = _mm_setzero_si128();
         const __m128i factor = _mm_set1_epi16(static_cast<short>(keep));
         const __m128i half = _mm_set1_epi16(0x80);
-        const __m128i source = _mm_set1_epi32(static_cast<int>(sourceColour));
-        for (; end - pixel >= 4; pixel += 4) {
-            const __m128i under = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pixel));
+        for (; pixel < end; pixel += 4) {
+            auto* const at = reinterpret_cast<__m128i*>(pixel);
+            const __m128i mask = end - pixel >= 4 ? _mm_set1_epi32(-1) : _mm_load_si128(lastMask);
+            const __m128i under = _mm_loadu_si128(at);
             __m128i low = _mm_mullo_epi16(_mm_unpacklo_epi8(under, zero), factor);
             __m128i high = _mm_mullo_epi16(_mm_unpackhi_epi8(under, zero), factor);
             low = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(low, _mm_srli_epi16(low, 8)), half), 8);
             high = _mm_srli_epi16(_mm_add_epi16(_mm_add_epi16(high, _mm_srli_epi16(high, 8)), half), 8);
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(pixel), _mm_adds_epu8(_mm_packus_epi16(low, high), source));
+            const __m128i blended = _mm_adds_epu8(_mm_packus_epi16(low, high), source);
+            _mm_storeu_si128(at, _mm_or_si128(_mm_and_si128(mask, blended), _mm_andnot_si128(mask, under)));
         }
-#endif
+#else
+        if (keep == 0) {
+            std::fill(pixel, end, sourceColour);
+            return;
+        }
         for (; pixel != end; ++pixel)
             *pixel = sourceColour + scaled(*pixel, keep);
+#endif
     }
 
     // Every channel of a premultiplied pixel times factor / 255, two channels per multiplication.
@@ -660,31 +635,21 @@ void CurveFigure::paintCurves(QPainter& painter, const QRectF& plot) const {
         QtConcurrent::blockingMap(curveWorkers(), curveIndexes, [&](std::size_t curve) {
             const Columns& c = *order[curve].first;
             thread_local std::vector<QPointF> points;
-            points.clear();
+            // Both ends of every column's stroke are written; the top one is kept only when it differs, without a
+            // branch (it is as likely as not).
+            points.resize(2 * c.size());
+            std::size_t kept = 0;
             for (std::size_t k = 0; k < c.size(); ++k) {
                 const double px = c.x[k] * deviceXScale + deviceXOffset;
-                points.push_back(clampedPoint(px, yPixel(c.low[k]) * toDevice.m22() + toDevice.dy()));
-                if (c.high[k] != c.low[k])
-                    points.push_back(clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy()));
+                points[kept] = clampedPoint(px, yPixel(c.low[k]) * toDevice.m22() + toDevice.dy());
+                points[kept + 1] = clampedPoint(px, yPixel(c.high[k]) * toDevice.m22() + toDevice.dy());
+                kept += c.high[k] != c.low[k] ? 2 : 1;
             }
             ColumnRun* const row = runs.data() + curve * static_cast<std::size_t>(width);
             std::fill(row, row + width, ColumnRun{SHRT_MAX, SHRT_MIN});
             int first = INT_MAX;
             int last = INT_MIN;
-            const int left = clip.left();
-            const int top = clip.top();
-            walkColumns(points.data(), points.size(), left, clip.right(), [&](int x, int ya, int yb) {
-                if (x < left || x > clip.right())
-                    return;
-                const int column = x - left;
-                ColumnRun& run = row[column];
-                run.top =
-                    static_cast<std::int16_t>(std::min<int>(run.top, std::clamp(std::min(ya, yb) - top, -1, rowLimit)));
-                run.bottom = static_cast<std::int16_t>(
-                    std::max<int>(run.bottom, std::clamp(std::max(ya, yb) - top, -1, rowLimit)));
-                first = std::min(first, column);
-                last = std::max(last, column);
-            });
+            walkIntoRow(points.data(), kept, clip, rowLimit, row, first, last);
             reach[curve] = {first, last};
         });
         // Then vertical strips of the plot are filled in parallel, each strip every curve in order, so the result
