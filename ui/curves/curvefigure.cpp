@@ -21,6 +21,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define RUNLENS_AVX2_FILL 1  // built for any x86-64, with an AVX2 fill chosen at run time where the CPU has it
+#endif
 
 namespace runlens::ui::curves {
 namespace {
@@ -97,8 +101,8 @@ public:
             m_layer.clear();
             return;
         }
-        // Room after the last column for the whole four-pixel groups blend() reads and writes back.
-        m_layer.resize(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()) + 4, 0U);
+        // Room after the last column for the whole groups of pixels blend() and fillRunsAvx2() read and write back.
+        m_layer.resize(static_cast<std::size_t>(m_clip.width()) * static_cast<std::size_t>(m_clip.height()) + 8, 0U);
     }
     SpanRaster(const SpanRaster&) = delete;
     SpanRaster& operator=(const SpanRaster&) = delete;
@@ -169,6 +173,14 @@ public:
         const quint32 keep = m_keep;
         const quint32 source = m_source;
         quint32* column = m_layer.data() + static_cast<std::size_t>(origin.x() + from - m_clip.left()) * height;
+#if defined(RUNLENS_AVX2_FILL)
+        // RUNLENS_NO_AVX2 keeps the baseline path, so tests can check both give the same pixels.
+        static const bool avx2 = __builtin_cpu_supports("avx2") && !qEnvironmentVariableIsSet("RUNLENS_NO_AVX2");
+        if (avx2) {
+            m_dirty = fillRunsAvx2(runs, from, to, column, height, firstRow, lastRow, keep, source) || m_dirty;
+            return;
+        }
+#endif
         bool filled = false;
         for (int c = from; c <= to; ++c, column += height) {
             const int top = std::max<int>(runs[c].top, firstRow);
@@ -251,6 +263,57 @@ private:
             *pixel = sourceColour + scaled(*pixel, keep);
 #endif
     }
+
+#if defined(RUNLENS_AVX2_FILL)
+    // fillRuns() eight pixels per step, the same arithmetic as blend() in twice the width; true when it filled any.
+    // Up to seven pixels past a run's end must be part of the layer.
+    [[gnu::target("avx2")]] static bool fillRunsAvx2(const ColumnRun* runs, int from, int to, quint32* column,
+                                                     int height, int firstRow, int lastRow, quint32 keep,
+                                                     quint32 sourceColour) {
+        alignas(32) static constexpr quint32 lastStepMasks[8][8] = {{~0U, ~0U, ~0U, ~0U, ~0U, ~0U, ~0U, ~0U},
+                                                                    {~0U, 0, 0, 0, 0, 0, 0, 0},
+                                                                    {~0U, ~0U, 0, 0, 0, 0, 0, 0},
+                                                                    {~0U, ~0U, ~0U, 0, 0, 0, 0, 0},
+                                                                    {~0U, ~0U, ~0U, ~0U, 0, 0, 0, 0},
+                                                                    {~0U, ~0U, ~0U, ~0U, ~0U, 0, 0, 0},
+                                                                    {~0U, ~0U, ~0U, ~0U, ~0U, ~0U, 0, 0},
+                                                                    {~0U, ~0U, ~0U, ~0U, ~0U, ~0U, ~0U, 0}};
+        const __m256i source = _mm256_set1_epi32(static_cast<int>(sourceColour));
+        const __m256i zero = _mm256_setzero_si256();
+        const __m256i factor = _mm256_set1_epi16(static_cast<short>(keep));
+        const __m256i half = _mm256_set1_epi16(0x80);
+        const __m256i all = _mm256_set1_epi32(-1);
+        bool filled = false;
+        for (int c = from; c <= to; ++c, column += height) {
+            const int top = std::max<int>(runs[c].top, firstRow);
+            const int bottom = std::min<int>(runs[c].bottom, lastRow);
+            if (top > bottom)
+                continue;
+            filled = true;
+            quint32* pixel = column + (top - firstRow);
+            quint32* const end = column + (bottom - firstRow) + 1;
+            const __m256i lastMask =
+                _mm256_load_si256(reinterpret_cast<const __m256i*>(lastStepMasks[(end - pixel) & 7]));
+            for (; pixel < end; pixel += 8) {
+                auto* const at = reinterpret_cast<__m256i*>(pixel);
+                const __m256i mask = end - pixel >= 8 ? all : lastMask;
+                const __m256i under = _mm256_loadu_si256(at);
+                __m256i blended = source;
+                if (keep != 0) {
+                    __m256i low = _mm256_mullo_epi16(_mm256_unpacklo_epi8(under, zero), factor);
+                    __m256i high = _mm256_mullo_epi16(_mm256_unpackhi_epi8(under, zero), factor);
+                    low =
+                        _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(low, _mm256_srli_epi16(low, 8)), half), 8);
+                    high = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(high, _mm256_srli_epi16(high, 8)), half),
+                                             8);
+                    blended = _mm256_adds_epu8(_mm256_packus_epi16(low, high), source);
+                }
+                _mm256_storeu_si256(at, _mm256_blendv_epi8(under, blended, mask));
+            }
+        }
+        return filled;
+    }
+#endif
 
     // Every channel of a premultiplied pixel times factor / 255, two channels per multiplication.
     static quint32 scaled(quint32 pixel, quint32 factor) {
