@@ -16,6 +16,7 @@
 #include <QAbstractItemModelTester>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void viewShowsTheDriftedPair();
     void viewShowsTheStablePair();
     void figuresExportEveryFormat();
+    void legendMovesBelowTheTestLineWhenNarrow();
     void importedDocumentWithoutEcdfPaints();
     void demoStoresReportsOnFirstOpen();
     void compareButtonPathStoresWithTheRun();
@@ -167,6 +169,38 @@ void TestDriftView::figuresExportEveryFormat() {
             QVERIFY(QFile(path).size() > 50);
         }
     }
+}
+
+void TestDriftView::legendMovesBelowTheTestLineWhenNarrow() {
+    // The legend sits right of the test line when there is room, else on its own line below it; it never overlaps
+    // the test line. Its top is the first pixel of the reference colour (the histogram comes below it).
+    json numeric;
+    for (const auto& c : m_drifted["columns"])
+        if (c["type"] == "numeric" && !numeric.is_object())
+            numeric = c;
+    QVERIFY(numeric.is_object());
+    const ui::DriftColumnFigure figure(numeric, QStringLiteral("reference_customers_2026_q3.csv"),
+                                       QStringLiteral("current_customers_2026_q4.csv"));
+    const auto style = ui::FigureStyle::forPrint();
+    const double lineTop = 10 + QFontMetricsF(style.titleFont).height() + 2;
+    const double lineBottom = lineTop + QFontMetricsF(style.font).height();
+    const auto legendTop = [&](int width) {
+        QImage image(width, 460, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        {
+            QPainter painter(&image);
+            figure.paint(painter, QRectF(0, 0, width, 460), style);
+        }
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (image.pixelColor(x, y).rgb() == ui::driftReferenceColor().rgb())
+                    return y;
+        return -1;
+    };
+    const int wide = legendTop(1400);
+    QVERIFY2(wide >= lineTop && wide < lineBottom, qPrintable(QString::number(wide)));
+    const int narrow = legendTop(520);
+    QVERIFY2(narrow >= lineBottom, qPrintable(QStringLiteral("%1 < %2").arg(narrow).arg(lineBottom)));
 }
 
 void TestDriftView::importedDocumentWithoutEcdfPaints() {

@@ -138,6 +138,17 @@ std::vector<double> sharesOf(const std::vector<double>& counts) {
     return out;
 }
 
+constexpr double legendLabelWidth = 220;
+
+// What drawLegend() takes, from its first swatch to its last letter.
+double legendWidth(const FigureStyle& style, const QString& reference, const QString& current) {
+    const QFontMetricsF metrics(style.font);
+    double width = 12;  // between the two entries
+    for (const QString& label : {reference, current})
+        width += metrics.horizontalAdvance(metrics.elidedText(label, Qt::ElideMiddle, legendLabelWidth)) + 22;
+    return width;
+}
+
 void drawLegend(QPainter& p, const QPointF& topRight, const FigureStyle& style, const QString& reference,
                 const QString& current) {
     const QFontMetricsF metrics(style.font);
@@ -145,7 +156,7 @@ void drawLegend(QPainter& p, const QPointF& topRight, const FigureStyle& style, 
     const QColor colors[2] = {driftReferenceColor(), driftCurrentColor()};
     double x = topRight.x();
     for (int i = 1; i >= 0; --i) {
-        const QString label = metrics.elidedText(labels[i], Qt::ElideMiddle, 220);
+        const QString label = metrics.elidedText(labels[i], Qt::ElideMiddle, legendLabelWidth);
         x -= metrics.horizontalAdvance(label) + 22;
         p.fillRect(QRectF(x, topRight.y() + metrics.height() / 2 - 5, 12, 10), colors[i]);
         p.setPen(style.text);
@@ -275,11 +286,16 @@ void DriftColumnFigure::paint(QPainter& p, const QRectF& area, const FigureStyle
     detail += QObject::tr(" · threshold %1").arg(formatNumber(numberAt(m_column, "threshold")));
     p.setPen(style.mutedText);
     const double detailTop = inner.top() + titleMetrics.height() + 2;
-    p.drawText(QRectF(inner.left(), detailTop, inner.width(), metrics.height()), Qt::AlignLeft, detail);
-    drawLegend(p, QPointF(inner.right(), detailTop), style, m_referenceName, m_currentName);
+    // The legend goes right of the test line when both fit, else on a line of its own below it.
+    const double legend = legendWidth(style, m_referenceName, m_currentName);
+    const bool legendBeside = metrics.horizontalAdvance(detail) + 16 + legend <= inner.width();
+    p.drawText(QRectF(inner.left(), detailTop, inner.width(), metrics.height()), Qt::AlignLeft,
+               metrics.elidedText(detail, Qt::ElideRight, inner.width()));
+    const double legendTop = legendBeside ? detailTop : detailTop + metrics.height() + 2;
+    drawLegend(p, QPointF(inner.right(), legendTop), style, m_referenceName, m_currentName);
 
-    const QRectF body(inner.left(), detailTop + metrics.height() + 10, inner.width(),
-                      inner.bottom() - detailTop - metrics.height() - 10);
+    const QRectF body(inner.left(), legendTop + metrics.height() + 10, inner.width(),
+                      inner.bottom() - legendTop - metrics.height() - 10);
     const auto histogram = m_column.find("histogram");
     const auto categories = m_column.find("categories");
     if (histogram != m_column.end() && histogram->is_object()) {
