@@ -425,12 +425,7 @@ Result<bool> TableReader::next(TableRecord& record) {
         return true;
     }
     while (true) {
-        // Blank lines between records are skipped.
-        while (m_pos < m_end && (m_buffer[m_pos] == '\n' || m_buffer[m_pos] == '\r')) {
-            if (m_buffer[m_pos] == '\n')
-                ++m_line;
-            ++m_pos;
-        }
+        skipBlankLines();
         if (m_pos >= m_end) {
             if (m_eof)
                 return false;
@@ -444,6 +439,14 @@ Result<bool> TableReader::next(TableRecord& record) {
         }
         if (auto status = fill(); !status)
             return status.error();
+    }
+}
+
+void TableReader::skipBlankLines() {
+    while (m_pos < m_end && (m_buffer[m_pos] == '\n' || m_buffer[m_pos] == '\r')) {
+        if (m_buffer[m_pos] == '\n')
+            ++m_line;
+        ++m_pos;
     }
 }
 
@@ -462,11 +465,7 @@ Result<bool> TableReader::nextBlock(TableBlock& block, std::size_t maxRecords) {
     std::string problem;
     std::int64_t line = 0;
     while (block.size() < maxRecords) {
-        while (m_pos < m_end && (m_buffer[m_pos] == '\n' || m_buffer[m_pos] == '\r')) {
-            if (m_buffer[m_pos] == '\n')
-                ++m_line;
-            ++m_pos;
-        }
+        skipBlankLines();
         const std::size_t firstField = block.fields.size();
         if (m_pos < m_end && parseDelimited(block.fields, problem, line, m_eof)) {
             block.append(++m_row, line, problem);

@@ -94,6 +94,8 @@ private:
     // Splits a plain record; false (fields then partly filled) when it holds a quote or a carriage return after all.
     bool splitPlainFields(const char* text, std::size_t length, std::vector<std::string_view>& fields) const;
     Result<bool> nextLine(std::string_view& line);
+    // Blank lines between records are skipped (as far as the buffer goes).
+    void skipBlankLines();
     void parseJsonLine(std::string_view line, TableRecord& record);
 
     std::string m_path;

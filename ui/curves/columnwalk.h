@@ -93,13 +93,16 @@ inline void walkIntoRow(const QPointF* points, std::size_t count, const QRect& c
     const int left = clip.left();
     const int right = clip.right();
     const int top = clip.top();
+    // A pixel row relative to the clip, clamped one row beyond it.
+    const auto rowOf = [&](int y) {
+        return std::clamp(y - top, -1, rowLimit);
+    };
     const auto merge = [&](int x, int ya, int yb) {
         if (x < left || x > right)
             return;
         ColumnRun& run = row[x - left];
-        run.top = static_cast<std::int16_t>(std::min<int>(run.top, std::clamp(std::min(ya, yb) - top, -1, rowLimit)));
-        run.bottom =
-            static_cast<std::int16_t>(std::max<int>(run.bottom, std::clamp(std::max(ya, yb) - top, -1, rowLimit)));
+        run.top = static_cast<std::int16_t>(std::min<int>(run.top, rowOf(std::min(ya, yb))));
+        run.bottom = static_cast<std::int16_t>(std::max<int>(run.bottom, rowOf(std::max(ya, yb))));
         first = std::min(first, x - left);
         last = std::max(last, x - left);
     };
@@ -131,20 +134,15 @@ inline void walkIntoRow(const QPointF* points, std::size_t count, const QRect& c
             carriedBottom = row[column].bottom;
         }
         if (pb.x - pa.x > 1) {
-            // A long segment (zoomed in past the points): one piece per column, as walkSegment() cuts it; the
-            // columns after a's are new, so they are stored without being read.
-            const double slope = (b.y() - a.y()) / (b.x() - a.x());
-            int entry = pa.y;
-            for (int px = pa.x; px <= pb.x; ++px) {
-                const int exit = px + 1 >= b.x() ? pb.y : floorToInt(a.y() + (px + 1 - a.x()) * slope);
-                const int pieceTop = std::clamp(std::min(entry, exit) - top, -1, rowLimit);
-                const int pieceBottom = std::clamp(std::max(entry, exit) - top, -1, rowLimit);
-                carriedTop = px == pa.x ? std::min(carriedTop, pieceTop) : pieceTop;
-                carriedBottom = px == pa.x ? std::max(carriedBottom, pieceBottom) : pieceBottom;
-                row[px - left] = {static_cast<std::int16_t>(carriedTop), static_cast<std::int16_t>(carriedBottom)};
-                entry = exit;
-            }
-            carriedColumn = pb.x - left;
+            // A long segment (zoomed in past the points), cut as walkSegment() cuts it; its pieces come column by
+            // column from a's, and the columns after a's are new, so they are stored without being read.
+            walkSegment(a, b, pa, pb, left, right, [&](int x, int ya, int yb) {
+                const bool carried = x - left == carriedColumn;
+                carriedTop = carried ? std::min(carriedTop, rowOf(std::min(ya, yb))) : rowOf(std::min(ya, yb));
+                carriedBottom = carried ? std::max(carriedBottom, rowOf(std::max(ya, yb))) : rowOf(std::max(ya, yb));
+                carriedColumn = x - left;
+                row[carriedColumn] = {static_cast<std::int16_t>(carriedTop), static_cast<std::int16_t>(carriedBottom)};
+            });
             first = std::min(first, column);
             last = std::max(last, carriedColumn);
             continue;
@@ -157,10 +155,10 @@ inline void walkIntoRow(const QPointF* points, std::size_t count, const QRect& c
         const double edgeY = a.y() + (pa.x + 1 - a.x()) * ((b.y() - a.y()) / (crosses ? dx : 1.0));
         const int middle = crosses ? floorToInt(crosses ? edgeY : 0.0) : pb.y;
         const int secondColumn = (dx >= 1e-9 ? pb.x : pa.x) - left;
-        const int firstTop = std::clamp(std::min(pa.y, middle) - top, -1, rowLimit);
-        const int firstBottom = std::clamp(std::max(pa.y, middle) - top, -1, rowLimit);
-        const int secondTop = std::clamp(std::min(middle, pb.y) - top, -1, rowLimit);
-        const int secondBottom = std::clamp(std::max(middle, pb.y) - top, -1, rowLimit);
+        const int firstTop = rowOf(std::min(pa.y, middle));
+        const int firstBottom = rowOf(std::max(pa.y, middle));
+        const int secondTop = rowOf(std::min(middle, pb.y));
+        const int secondBottom = rowOf(std::max(middle, pb.y));
         const int columnTop = std::min(carriedTop, firstTop);
         const int columnBottom = std::max(carriedBottom, firstBottom);
         const bool sameColumn = secondColumn == column;

@@ -183,13 +183,11 @@ public:
 #endif
         bool filled = false;
         for (int c = from; c <= to; ++c, column += height) {
-            const int top = std::max<int>(runs[c].top, firstRow);
-            const int bottom = std::min<int>(runs[c].bottom, lastRow);
-            if (top > bottom)
+            quint32* pixel = nullptr;
+            quint32* end = nullptr;
+            if (!pixelsOf(runs[c], column, firstRow, lastRow, pixel, end))
                 continue;
             filled = true;
-            quint32* const pixel = column + (top - firstRow);
-            quint32* const end = column + (bottom - firstRow) + 1;
             blend(pixel, end, keep, source);
         }
         m_dirty = m_dirty || filled;
@@ -264,6 +262,19 @@ private:
 #endif
     }
 
+    // The pixels [pixel, end) a run covers in its layer column (rows firstRow..lastRow of the clip); false when it
+    // covers none there.
+    static bool pixelsOf(const ColumnRun& run, quint32* column, int firstRow, int lastRow, quint32*& pixel,
+                         quint32*& end) {
+        const int top = std::max<int>(run.top, firstRow);
+        const int bottom = std::min<int>(run.bottom, lastRow);
+        if (top > bottom)
+            return false;
+        pixel = column + (top - firstRow);
+        end = column + (bottom - firstRow) + 1;
+        return true;
+    }
+
 #if defined(RUNLENS_AVX2_FILL)
     // fillRuns() eight pixels per step, the same arithmetic as blend() in twice the width; true when it filled any.
     // Up to seven pixels past a run's end must be part of the layer.
@@ -285,13 +296,11 @@ private:
         const __m256i all = _mm256_set1_epi32(-1);
         bool filled = false;
         for (int c = from; c <= to; ++c, column += height) {
-            const int top = std::max<int>(runs[c].top, firstRow);
-            const int bottom = std::min<int>(runs[c].bottom, lastRow);
-            if (top > bottom)
+            quint32* pixel = nullptr;
+            quint32* end = nullptr;
+            if (!pixelsOf(runs[c], column, firstRow, lastRow, pixel, end))
                 continue;
             filled = true;
-            quint32* pixel = column + (top - firstRow);
-            quint32* const end = column + (bottom - firstRow) + 1;
             const __m256i lastMask =
                 _mm256_load_si256(reinterpret_cast<const __m256i*>(lastStepMasks[(end - pixel) & 7]));
             for (; pixel < end; pixel += 8) {
