@@ -2,11 +2,11 @@
 #include "archive/safeextract.h"
 #include "cache/cache.h"
 #include "cache/cachereader.h"
-#include "common/crc32c.h"
 #include "common/paths.h"
 #include "handmadestore.h"
 #include "importrunner.h"
 #include "testsupport.h"
+#include "tfrecordframe.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -162,18 +162,6 @@ bool writeZipBomb(const fs::path& out, std::int64_t bytes) {
 }
 
 // A TFRecord event stream (formats.md sections 3 and 7) with one scalar.
-std::string tfRecord(const std::string& payload) {
-    auto crc = [](std::string_view b) {
-        const std::uint32_t c = importers::maskedCrc32c(b);
-        char x[4];
-        std::memcpy(x, &c, 4);
-        return std::string(x, 4);
-    };
-    char len[8];
-    const std::uint64_t n = payload.size();
-    std::memcpy(len, &n, 8);
-    return std::string(len, 8) + crc(std::string_view(len, 8)) + payload + crc(payload);
-}
 std::string tbEvents() {
     auto field = [](int number, int wire, const std::string& bytes) {
         std::string out(1, static_cast<char>(number << 3 | wire));
@@ -193,7 +181,7 @@ std::string tbEvents() {
     const std::string version = field(1, 1, dbl(1700000000.0)) + field(3, 2, "brain.Event:2");
     const std::string summary =
         field(1, 1, dbl(1700000001.0)) + field(2, 0, std::string(1, '\x05')) + field(5, 2, field(1, 2, simple));
-    return tfRecord(version) + tfRecord(summary);
+    return test::tfRecordFrame(version) + test::tfRecordFrame(summary);
 }
 
 using runlens::test::cacheSnapshot;

@@ -6,6 +6,7 @@
 #include "registry.h"
 #include "tensorboard/tensorboardimporter.h"
 #include "testsupport.h"
+#include "tfrecordframe.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -133,29 +134,11 @@ inline std::string graphEvent(double wallTime) {
     return doubleField(1, wallTime) + bytesField(4, std::string(5000, 'g'));
 }
 
-inline std::string record(const std::string& payload) {
-    std::string out;
-    char len[8];
-    const std::uint64_t n = payload.size();
-    std::memcpy(len, &n, 8);
-    out.append(len, 8);
-    auto crc = [](std::string_view b) {
-        const std::uint32_t c = importers::maskedCrc32c(b);
-        char x[4];
-        std::memcpy(x, &c, 4);
-        return std::string(x, 4);
-    };
-    out += crc(std::string_view(len, 8));
-    out += payload;
-    out += crc(payload);
-    return out;
-}
-
 inline void writeEvents(const std::filesystem::path& file, const std::vector<std::string>& events) {
     std::filesystem::create_directories(file.parent_path());
     std::ofstream out(file, std::ios::binary);
     for (const auto& e : events)
-        out << record(e);
+        out << tfRecordFrame(e);
 }
 
 }  // namespace runlens::test::tb
@@ -668,7 +651,7 @@ void TestTensorBoard::reimportReadsOnlyWhatChanged() {
     QCOMPARE(importers::importSource(*cache, base / "logs", observer).status, importers::ImportStatus::unchanged);
     {  // a training still running appends a record to run c
         std::ofstream out(base / "logs/c/events.out.tfevents.1700000300.host.3.0.v2", std::ios::binary | std::ios::app);
-        out << tbw::record(tbw::summaryEvent(1700000305.0, 2, {tbw::tensorContentValue("g", 5.0f, false)}));
+        out << test::tfRecordFrame(tbw::summaryEvent(1700000305.0, 2, {tbw::tensorContentValue("g", 5.0f, false)}));
     }
     const auto second = importers::importSource(*cache, base / "logs", observer);
     QCOMPARE(second.status, importers::ImportStatus::imported);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The TFX output readers (TFMA metrics and validations, TFDV split sizes) on TFRecord files built here field by
 // field from the protobuf wire format, so every record, slice and damaged frame is known exactly.
-#include "common/crc32c.h"
 #include "reports/tfmaoutput.h"
+#include "tfrecordframe.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -49,20 +49,6 @@ std::string floatField(int field, float value) {
     char raw[4];
     std::memcpy(raw, &bits, 4);
     return key(field, 5) + std::string(raw, 4);
-}
-
-// One TFRecord frame: length, masked CRC-32C of the length, payload, masked CRC-32C of the payload.
-std::string frame(const std::string& payload) {
-    auto crc = [](std::string_view bytes) {
-        const std::uint32_t c = importers::maskedCrc32c(bytes);
-        char raw[4];
-        std::memcpy(raw, &c, 4);
-        return std::string(raw, 4);
-    };
-    char length[8];
-    const std::uint64_t n = payload.size();
-    std::memcpy(length, &n, 8);
-    return std::string(length, 8) + crc(std::string_view(length, 8)) + payload + crc(payload);
 }
 
 void writeBytes(const fs::path& file, const std::string& bytes) {
@@ -116,8 +102,9 @@ void TestTfmaOutput::metricsOfBothLayoutsPerSlice() {
                                                       bytesField(1, bytesField(1, "weight") + floatField(4, 0.5F)));
     const std::string sliced = spainAged30 + mappedMetric("loss", doubleMetric(0.25));
     const fs::path evaluation = dir("metrics-layouts");
-    writeBytes(evaluation / "metrics-00000-of-00001", frame(overall) + frame(sliced));
-    writeBytes(evaluation / "plots-00000-of-00001", frame(undecodable));  // neither metrics nor validations
+    writeBytes(evaluation / "metrics-00000-of-00001", test::tfRecordFrame(overall) + test::tfRecordFrame(sliced));
+    writeBytes(evaluation / "plots-00000-of-00001",
+               test::tfRecordFrame(undecodable));  // neither metrics nor validations
 
     auto read = importers::readTfmaEvaluation(evaluation);
     QVERIFY2(read.ok(), read.ok() ? "" : read.error().toString().c_str());
@@ -132,13 +119,15 @@ void TestTfmaOutput::metricsOfBothLayoutsPerSlice() {
 void TestTfmaOutput::validationVerdictOfAllResults() {
     // ValidationResult.validation_ok = 1; proto3 leaves a false value out, so an empty record is a failure.
     const fs::path passing = dir("validations-pass");
-    writeBytes(passing / "validations", frame(varintField(1, 1)) + frame(varintField(1, 1)));
+    writeBytes(passing / "validations",
+               test::tfRecordFrame(varintField(1, 1)) + test::tfRecordFrame(varintField(1, 1)));
     auto pass = importers::readTfmaEvaluation(passing);
     QVERIFY(pass.ok());
     QCOMPARE(pass->validationOk, std::optional<bool>(true));
 
     const fs::path failing = dir("validations-fail");
-    writeBytes(failing / "validations", frame(varintField(1, 1)) + frame(std::string()) + frame(varintField(1, 1)));
+    writeBytes(failing / "validations", test::tfRecordFrame(varintField(1, 1)) + test::tfRecordFrame(std::string()) +
+                                            test::tfRecordFrame(varintField(1, 1)));
     auto fail = importers::readTfmaEvaluation(failing);
     QVERIFY(fail.ok());
     QCOMPARE(fail->validationOk, std::optional<bool>(false));
@@ -150,18 +139,19 @@ void TestTfmaOutput::damagedFilesNameFileOffsetAndRecordType_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("position");
     QTest::addColumn<QString>("message");
-    const std::string good = frame(keyedMetric("example_count", doubleMetric(10)));
-    const std::string pass = frame(varintField(1, 1));
+    const std::string good = test::tfRecordFrame(keyedMetric("example_count", doubleMetric(10)));
+    const std::string pass = test::tfRecordFrame(varintField(1, 1));
     auto bytes = [](const std::string& s) {
         return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
     };
     auto offset = [](const std::string& before) {
         return QStringLiteral("offset %1").arg(before.size());
     };
-    QTest::newRow("metrics record") << QStringLiteral("metrics") << bytes(good + frame(undecodable)) << offset(good)
-                                    << QStringLiteral("not a TFMA MetricsForSlice record");
-    QTest::newRow("validations record") << QStringLiteral("validations") << bytes(pass + frame(undecodable))
-                                        << offset(pass) << QStringLiteral("not a TFMA ValidationResult record");
+    QTest::newRow("metrics record") << QStringLiteral("metrics") << bytes(good + test::tfRecordFrame(undecodable))
+                                    << offset(good) << QStringLiteral("not a TFMA MetricsForSlice record");
+    QTest::newRow("validations record") << QStringLiteral("validations")
+                                        << bytes(pass + test::tfRecordFrame(undecodable)) << offset(pass)
+                                        << QStringLiteral("not a TFMA ValidationResult record");
     std::string flipped = good + good;
     flipped[good.size() + 14] = static_cast<char>(flipped[good.size() + 14] ^ 0x55);
     QTest::newRow("metrics checksum") << QStringLiteral("metrics") << bytes(flipped) << offset(good)
@@ -190,7 +180,7 @@ void TestTfmaOutput::tfdvSplitSize() {
                                                 bytesField(3, bytesField(1, "country")));
     const std::string second = bytesField(1, varintField(2, 27) + bytesField(3, bytesField(1, "age")));
     const fs::path file = dir("tfdv") / "FeatureStats.pb";
-    writeBytes(file, frame(first) + frame(second));
+    writeBytes(file, test::tfRecordFrame(first) + test::tfRecordFrame(second));
     auto size = importers::readTfdvSplitSize(file);
     QVERIFY2(size.ok(), size.ok() ? "" : size.error().toString().c_str());
     QCOMPARE(size->examples, 8027.0);
@@ -201,14 +191,14 @@ void TestTfmaOutput::damagedTfdvStatisticsNameTheRecordType_data() {
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QString>("position");
     QTest::addColumn<QString>("message");
-    const std::string good = frame(bytesField(1, varintField(2, 5)));
+    const std::string good = test::tfRecordFrame(bytesField(1, varintField(2, 5)));
     auto bytes = [](const std::string& s) {
         return QByteArray(s.data(), static_cast<qsizetype>(s.size()));
     };
     const QString afterGood = QStringLiteral("offset %1").arg(good.size());
-    QTest::newRow("list") << bytes(good + frame(undecodable)) << afterGood
+    QTest::newRow("list") << bytes(good + test::tfRecordFrame(undecodable)) << afterGood
                           << QStringLiteral("not a TFDV DatasetFeatureStatisticsList record");
-    QTest::newRow("dataset") << bytes(good + frame(bytesField(1, undecodable))) << afterGood
+    QTest::newRow("dataset") << bytes(good + test::tfRecordFrame(bytesField(1, undecodable))) << afterGood
                              << QStringLiteral("not a TFDV DatasetFeatureStatistics record");
     QTest::newRow("cut") << bytes(good + good.substr(0, good.size() - 2)) << afterGood
                          << QStringLiteral("the file ends inside a record (%1 of %2 bytes present)")
